@@ -1,0 +1,24 @@
+/* Printing shared by the commands: errors, warnings and --help handling. */
+#ifndef PANYA_CLI_OUTPUT_H
+#define PANYA_CLI_OUTPUT_H
+
+#include "cli/commands.h"
+#include "common/error.h"
+
+/* Prints "panya: MESSAGE" on stderr and returns err->code (or INTERNAL when unset). */
+int cli_report_error(const panya_error *err);
+
+/* Prints "panya CMD: MESSAGE" plus a hint to `panya help CMD`; returns PANYA_EXIT_USAGE. */
+int cli_usage_error(const panya_command *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Prints "panya: warning: MESSAGE" on stderr. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints a command's full help on stdout. */
+void cli_print_command_help(const panya_command *cmd);
+
+/* Formats a byte count as "1.4 MB" (SI units, as file managers on phones show). */
+const char *cli_format_bytes(unsigned long long bytes, char *buf, unsigned long size);
+
+#endif

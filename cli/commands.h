@@ -1,0 +1,18 @@
+/* The command table: one panya_command per cli/cmd_NAME.c, dispatched from cli/main.c. */
+#ifndef PANYA_CLI_COMMANDS_H
+#define PANYA_CLI_COMMANDS_H
+
+typedef struct panya_command {
+    const char *name;
+    const char *summary; /* one line for `panya --help` */
+    const char *help;    /* full text for `panya help NAME` and `panya NAME --help` */
+    /* argv[0] is the command name; returns an enum panya_exit value. */
+    int (*run)(int argc, char **argv);
+} panya_command;
+
+/* One line per command file; keep in the order `panya --help` lists them. */
+
+/* Looks a command up by name; NULL when there is none. */
+const panya_command *panya_find_command(const char *name);
+
+#endif

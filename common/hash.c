@@ -1,0 +1,81 @@
+#include "common/hash.h"
+
+#include <openssl/evp.h>
+#include <string.h>
+
+int panya_sha256_init(panya_sha256 *ctx)
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (!md)
+        return -1;
+    if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(md);
+        return -1;
+    }
+    ctx->md_ctx = md;
+    return 0;
+}
+
+void panya_sha256_update(panya_sha256 *ctx, const void *data, size_t len)
+{
+    if (len)
+        EVP_DigestUpdate(ctx->md_ctx, data, len);
+}
+
+void panya_sha256_final(panya_sha256 *ctx, uint8_t out[PANYA_HASH_SIZE])
+{
+    unsigned int len = PANYA_HASH_SIZE;
+    EVP_DigestFinal_ex(ctx->md_ctx, out, &len);
+    EVP_MD_CTX_free(ctx->md_ctx);
+    ctx->md_ctx = NULL;
+}
+
+void panya_sha256_discard(panya_sha256 *ctx)
+{
+    EVP_MD_CTX_free(ctx->md_ctx);
+    ctx->md_ctx = NULL;
+}
+
+int panya_sha256_buffer(const void *data, size_t len, uint8_t out[PANYA_HASH_SIZE])
+{
+    panya_sha256 ctx;
+    if (panya_sha256_init(&ctx) != 0)
+        return -1;
+    panya_sha256_update(&ctx, data, len);
+    panya_sha256_final(&ctx, out);
+    return 0;
+}
+
+void panya_hash_to_hex(const uint8_t hash[PANYA_HASH_SIZE], char hex[PANYA_HASH_HEX_SIZE])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < PANYA_HASH_SIZE; i++) {
+        hex[2 * i] = digits[hash[i] >> 4];
+        hex[2 * i + 1] = digits[hash[i] & 15];
+    }
+    hex[2 * PANYA_HASH_SIZE] = '\0';
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int panya_hash_from_hex(const char *hex, uint8_t hash[PANYA_HASH_SIZE])
+{
+    if (!hex || strlen(hex) != 2 * PANYA_HASH_SIZE)
+        return -1;
+    for (int i = 0; i < PANYA_HASH_SIZE; i++) {
+        int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        hash[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return 0;
+}

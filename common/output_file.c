@@ -1,0 +1,144 @@
+#include "common/output_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void release(panya_output_file *out)
+{
+    free(out->final_path);
+    free(out->temp_path);
+    out->final_path = out->temp_path = NULL;
+    out->fd = -1;
+}
+
+static char *folder_of(const char *path)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        return NULL;
+    char *folder = strdup(dirname(copy));
+    free(copy);
+    return folder;
+}
+
+int panya_output_open(panya_output_file *out, const char *final_path, panya_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->fd = -1;
+    char *copy = strdup(final_path);
+    char *folder = folder_of(final_path);
+    if (!copy || !folder) {
+        free(copy);
+        free(folder);
+        return panya_error_oom(err);
+    }
+    const char *name = basename(copy);
+    size_t len = strlen(folder) + strlen(name) + 32;
+    out->temp_path = malloc(len);
+    out->final_path = strdup(final_path);
+    if (!out->temp_path || !out->final_path) {
+        free(copy);
+        free(folder);
+        release(out);
+        return panya_error_oom(err);
+    }
+    snprintf(out->temp_path, len, "%s/.%s.tmp-XXXXXX", folder, name);
+    free(copy);
+    free(folder);
+    out->fd = mkostemp(out->temp_path, O_CLOEXEC);
+    if (out->fd < 0) {
+        int saved = errno;
+        panya_error_errno(err, PANYA_EXIT_OUTPUT, saved, "%s: cannot create output", final_path);
+        release(out);
+        return -1;
+    }
+    return 0;
+}
+
+int panya_output_write(panya_output_file *out, const void *buf, size_t len, panya_error *err)
+{
+    const uint8_t *p = buf;
+    while (len > 0) {
+        ssize_t n = write(out->fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == ENOSPC || errno == EDQUOT)
+                return panya_error_set(err, PANYA_EXIT_OUTPUT,
+                                       "%s: the disk is full (%llu bytes written)",
+                                       out->final_path, (unsigned long long)out->written);
+            return panya_error_errno(err, PANYA_EXIT_OUTPUT, errno, "%s: write failed",
+                                     out->final_path);
+        }
+        p += n;
+        len -= (size_t)n;
+        out->written += (uint64_t)n;
+    }
+    return 0;
+}
+
+int panya_output_write_zeros(panya_output_file *out, uint64_t count, panya_error *err)
+{
+    static const uint8_t zeros[4096];
+    while (count > 0) {
+        size_t chunk = count < sizeof zeros ? (size_t)count : sizeof zeros;
+        if (panya_output_write(out, zeros, chunk, err) != 0)
+            return -1;
+        count -= chunk;
+    }
+    return 0;
+}
+
+static void sync_folder(const char *path)
+{
+    char *folder = folder_of(path);
+    if (!folder)
+        return;
+    int fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd); /* best effort: some filesystems (FUSE, FAT) refuse it on folders */
+        close(fd);
+    }
+    free(folder);
+}
+
+int panya_output_commit(panya_output_file *out, panya_error *err)
+{
+    if (fsync(out->fd) != 0) {
+        int saved = errno;
+        panya_output_abort(out);
+        return panya_error_errno(err, PANYA_EXIT_OUTPUT, saved, "%s: cannot sync output",
+                                 out->final_path ? out->final_path : "output");
+    }
+    if (close(out->fd) != 0) {
+        int saved = errno;
+        out->fd = -1;
+        panya_output_abort(out);
+        return panya_error_errno(err, PANYA_EXIT_OUTPUT, saved, "cannot close output");
+    }
+    out->fd = -1;
+    if (rename(out->temp_path, out->final_path) != 0) {
+        int saved = errno;
+        panya_error_errno(err, PANYA_EXIT_OUTPUT, saved, "%s: cannot rename %s into place",
+                          out->final_path, out->temp_path);
+        panya_output_abort(out);
+        return -1;
+    }
+    sync_folder(out->final_path);
+    release(out);
+    return 0;
+}
+
+void panya_output_abort(panya_output_file *out)
+{
+    if (out->fd >= 0)
+        close(out->fd);
+    if (out->temp_path)
+        unlink(out->temp_path);
+    release(out);
+}
