@@ -10,7 +10,12 @@ typedef struct panya_command {
     int (*run)(int argc, char **argv);
 } panya_command;
 
-/* One line per command file; keep in the order `panya --help` lists them. */
+/* One line per command file. */
+extern const panya_command panya_command_pack;
+extern const panya_command panya_command_inspect;
+extern const panya_command panya_command_verify;
+extern const panya_command panya_command_extract;
+extern const panya_command panya_command_cat;
 
 /* Looks a command up by name; NULL when there is none. */
 const panya_command *panya_find_command(const char *name);

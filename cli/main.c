@@ -8,6 +8,11 @@
 
 /* In the order `panya --help` lists them; NULL ends the table. */
 static const panya_command *const commands[] = {
+    &panya_command_pack,
+    &panya_command_inspect,
+    &panya_command_verify,
+    &panya_command_extract,
+    &panya_command_cat,
     NULL,
 };
 

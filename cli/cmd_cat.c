@@ -1,0 +1,98 @@
+/* panya cat BUNDLE PATH: one file to stdout, by random access. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cli/cli_output.h"
+#include "packer/bundle_extract.h"
+
+#define BUFFERED_LIMIT (64u * 1024 * 1024)
+
+static int run_cat(int argc, char **argv);
+
+const panya_command panya_command_cat = {
+    .name = "cat",
+    .summary = "write one file of a bundle to standard output",
+    .help = "usage: panya cat BUNDLE PATH [--profile NAME]\n"
+            "\n"
+            "Writes the file PATH of BUNDLE to standard output, reading only the footer, the\n"
+            "index, the manifest and that file's bytes. The bytes are checked against their\n"
+            "hash: files up to 64 MiB are checked before anything is written; larger ones\n"
+            "are streamed and a mismatch is reported (exit 1) at the end.\n"
+            "\n"
+            "Options:\n"
+            "  --profile NAME  which variant to write (default: the first listed)\n",
+    .run = run_cat,
+};
+
+static int write_stdout(void *ctx, const void *data, size_t len, panya_error *err)
+{
+    (void)ctx;
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(STDOUT_FILENO, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return panya_error_errno(err, PANYA_EXIT_OUTPUT, errno, "standard output");
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int cat_file(bundle_reader *r, const char *bundle, const char *path, const char *profile,
+                    panya_error *err)
+{
+    bundle_manifest *m = bundle_load_manifest(r, bundle, err);
+    if (!m)
+        return -1;
+    int status = -1;
+    const manifest_file *file = bundle_manifest_find_file(m, path);
+    const manifest_variant *v = file ? manifest_file_variant(file, profile) : NULL;
+    const bundle_index_entry *e = NULL;
+    if (!file)
+        panya_error_set(err, PANYA_EXIT_USAGE, "%s: no file '%s' in the bundle", bundle, path);
+    else if (!v)
+        panya_error_set(err, PANYA_EXIT_USAGE, "%s: '%s' has no variant for profile '%s'",
+                        bundle, path, profile);
+    else if ((e = bundle_variant_entry(r, path, v, err))) {
+        if (e->size <= BUFFERED_LIMIT) {
+            uint8_t *data;
+            if (bundle_reader_load_object(r, e, BUFFERED_LIMIT, &data, err) == 0) {
+                status = write_stdout(NULL, data, (size_t)e->size, err);
+                free(data);
+            }
+        } else {
+            status = bundle_reader_read_object(r, e, write_stdout, NULL, err);
+        }
+        if (status != 0 && err->code == PANYA_EXIT_INVALID)
+            panya_error_prefix(err, "%s: ", path);
+    }
+    bundle_manifest_free(m);
+    return status;
+}
+
+static int run_cat(int argc, char **argv)
+{
+    static const struct option options[] = {{"profile", required_argument, NULL, 'p'}, {0}};
+    const char *profile = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (c != 'p')
+            return cli_usage_error(&panya_command_cat, "unknown option");
+        profile = optarg;
+    }
+    if (optind != argc - 2)
+        return cli_usage_error(&panya_command_cat, "expected BUNDLE and PATH");
+    panya_error err = {0};
+    bundle_reader *r = bundle_reader_open(argv[optind], &err);
+    if (!r)
+        return cli_report_error(&err);
+    int status = cat_file(r, argv[optind], argv[optind + 1], profile, &err);
+    bundle_reader_close(r);
+    return status == 0 ? PANYA_EXIT_OK : cli_report_error(&err);
+}

@@ -1,0 +1,179 @@
+/* panya inspect BUNDLE [--json] */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli_output.h"
+#include "cli/json_output.h"
+#include "packer/bundle_extract.h"
+
+static int run_inspect(int argc, char **argv);
+
+const panya_command panya_command_inspect = {
+    .name = "inspect",
+    .summary = "describe a bundle: what it holds and how it is stored",
+    .help = "usage: panya inspect BUNDLE [--json]\n"
+            "\n"
+            "Prints a summary of BUNDLE: pack id, version and titles, courses and lessons,\n"
+            "files, objects, compression and sizes by type. Reads only the footer, the index\n"
+            "and the manifest (use 'panya verify' to check the objects).\n"
+            "\n"
+            "Options:\n"
+            "  --json  print every file with its size, stored size, MIME type and hash, as\n"
+            "          JSON (documented in docs/FORMAT.md, \"inspect --json\")\n",
+    .run = run_inspect,
+};
+
+static const char *title_in(const manifest_titles *titles, const char *lang)
+{
+    for (size_t i = 0; i < titles->count; i++)
+        if (strcmp(titles->items[i].lang, lang) == 0)
+            return titles->items[i].text;
+    return NULL;
+}
+
+static void print_titles_json(const manifest_titles *titles)
+{
+    printf("[");
+    for (size_t i = 0; i < titles->count; i++) {
+        printf(i ? ", {\"lang\": " : "{\"lang\": ");
+        json_write_string(stdout, titles->items[i].lang);
+        printf(", \"text\": ");
+        json_write_string(stdout, titles->items[i].text);
+        printf("}");
+    }
+    printf("]");
+}
+
+static void print_json(bundle_reader *r, const char *path, const bundle_manifest *m)
+{
+    const bundle_footer *f = bundle_reader_footer(r);
+    printf("{\n  \"bundle\": ");
+    json_write_string(stdout, path);
+    printf(",\n  \"format\": \"%u.%u\",\n  \"bytes\": %llu,\n  \"id\": ", f->format_major,
+           f->format_minor, (unsigned long long)bundle_reader_file_size(r));
+    json_write_string(stdout, m->id);
+    printf(",\n  \"version\": ");
+    json_write_string(stdout, m->version);
+    printf(",\n  \"titles\": ");
+    print_titles_json(&m->titles);
+    printf(",\n  \"objects\": %zu,\n  \"dictionaries\": %llu,\n  \"files\": [",
+           bundle_reader_object_count(r), (unsigned long long)f->dict_count);
+    const char *sep = "\n";
+    for (size_t i = 0; i < m->file_count; i++) {
+        const manifest_file *file = &m->files[i];
+        for (size_t v = 0; v < file->variant_count; v++) {
+            const manifest_variant *var = &file->variants[v];
+            const bundle_index_entry *e = bundle_reader_find(r, var->hash);
+            char hex[PANYA_HASH_HEX_SIZE];
+            panya_hash_to_hex(var->hash, hex);
+            printf("%s    {\"path\": ", sep);
+            json_write_string(stdout, file->path);
+            printf(", \"profile\": ");
+            json_write_string(stdout, var->profile);
+            printf(", \"mime\": ");
+            json_write_string(stdout, var->mime);
+            printf(", \"size\": %llu, ", (unsigned long long)var->size);
+            if (e)
+                printf("\"stored_size\": %llu, \"compression\": \"%s\", ",
+                       (unsigned long long)e->stored_size,
+                       e->method == BUNDLE_METHOD_RAW ? "none"
+                       : e->dict_id                   ? "zstd+dictionary"
+                                                      : "zstd");
+            else
+                printf("\"stored_size\": null, \"compression\": null, ");
+            printf("\"sha256\": \"%s\"}", hex);
+            sep = ",\n";
+        }
+    }
+    printf("\n  ]\n}\n");
+}
+
+typedef struct type_total {
+    const char *kind;
+    unsigned long long files, bytes, stored;
+} type_total;
+
+static void print_text(bundle_reader *r, const char *path, const bundle_manifest *m)
+{
+    const bundle_footer *f = bundle_reader_footer(r);
+    char a[32], b[32];
+    const char *en = title_in(&m->titles, "en"), *lo = title_in(&m->titles, "lo");
+    printf("%s: panya bundle, format %u.%u, %s\n", path, f->format_major, f->format_minor,
+           cli_format_bytes(bundle_reader_file_size(r), a, sizeof a));
+    printf("  pack:     %s, version %s\n", m->id, m->version);
+    if (en)
+        printf("  title:    %s\n", en);
+    if (lo)
+        printf("  ຊື່:       %s\n", lo);
+    type_total totals[] = {{"text", 0, 0, 0}, {"image", 0, 0, 0}, {"video", 0, 0, 0},
+                           {"audio", 0, 0, 0}, {"other", 0, 0, 0}};
+    unsigned long long bytes = 0;
+    for (size_t i = 0; i < m->file_count; i++) {
+        const manifest_variant *v = manifest_file_variant(&m->files[i], NULL);
+        const bundle_index_entry *e = bundle_reader_find(r, v->hash);
+        size_t k = 4;
+        if (strncmp(v->mime, "text/", 5) == 0 || strstr(v->mime, "json") ||
+            strstr(v->mime, "xml"))
+            k = 0;
+        else if (strncmp(v->mime, "image/", 6) == 0)
+            k = 1;
+        else if (strncmp(v->mime, "video/", 6) == 0)
+            k = 2;
+        else if (strncmp(v->mime, "audio/", 6) == 0)
+            k = 3;
+        totals[k].files++;
+        totals[k].bytes += v->size;
+        totals[k].stored += e ? e->stored_size : 0;
+        bytes += v->size;
+    }
+    printf("  files:    %zu (%s), %zu empty folders\n", m->file_count,
+           cli_format_bytes(bytes, a, sizeof a), m->folder_count);
+    printf("  objects:  %zu distinct, %llu compression dictionaries%s\n",
+           bundle_reader_object_count(r), (unsigned long long)f->dict_count,
+           bundle_reader_tables_intact(r) ? "" : " (INDEX DAMAGED: run panya verify)");
+    for (size_t k = 0; k < sizeof totals / sizeof totals[0]; k++)
+        if (totals[k].files)
+            printf("    %-6s %6llu files %10s -> %10s stored\n", totals[k].kind, totals[k].files,
+                   cli_format_bytes(totals[k].bytes, a, sizeof a),
+                   cli_format_bytes(totals[k].stored, b, sizeof b));
+    for (size_t c = 0; c < m->course_count; c++) {
+        const manifest_course *course = &m->courses[c];
+        const char *t = title_in(&course->titles, "lo");
+        printf("  course %s: %s (%zu lessons)\n", course->id,
+               t ? t : (course->titles.count ? course->titles.items[0].text : ""),
+               course->lesson_count);
+    }
+}
+
+static int run_inspect(int argc, char **argv)
+{
+    static const struct option options[] = {{"json", no_argument, NULL, 'J'}, {0}};
+    bool json = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (c != 'J')
+            return cli_usage_error(&panya_command_inspect, "unknown option");
+        json = true;
+    }
+    if (optind != argc - 1)
+        return cli_usage_error(&panya_command_inspect, "expected one BUNDLE");
+    const char *path = argv[optind];
+    panya_error err = {0};
+    bundle_reader *r = bundle_reader_open(path, &err);
+    if (!r)
+        return cli_report_error(&err);
+    bundle_manifest *m = bundle_load_manifest(r, path, &err);
+    if (!m) {
+        bundle_reader_close(r);
+        return cli_report_error(&err);
+    }
+    if (json)
+        print_json(r, path, m);
+    else
+        print_text(r, path, m);
+    bundle_manifest_free(m);
+    bundle_reader_close(r);
+    return PANYA_EXIT_OK;
+}

@@ -1,0 +1,330 @@
+#include "packer/bundle_compress.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zdict.h>
+#include <zstd.h>
+
+#include "packer/thread_pool.h"
+
+#define DICT_MIN_OBJECTS 8           /* fewer samples than this train poor dictionaries */
+#define DICT_MIN_SAMPLE_BYTES 16384
+#define DICT_MAX_SIZE (112 * 1024)   /* zstd's recommended ceiling */
+#define DICT_SAMPLE_PREFIX (128 * 1024) /* bytes of each object used as a sample */
+#define DICT_MAX_SAMPLE_TOTAL (32u * 1024 * 1024)
+
+int bundle_load_source(const char *disk_path, uint64_t size, const uint8_t *hash,
+                       uint8_t **data, panya_error *err)
+{
+    *data = NULL;
+    if (size > SIZE_MAX - 1)
+        return panya_error_set(err, PANYA_EXIT_INTERNAL, "%s: too large to hold in memory",
+                               disk_path);
+    int fd = open(disk_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return panya_error_errno(err, PANYA_EXIT_USAGE, errno, "%s", disk_path);
+    uint8_t *buf = malloc(size ? (size_t)size : 1);
+    if (!buf) {
+        close(fd);
+        return panya_error_oom(err);
+    }
+    uint64_t got = 0;
+    while (got < size) {
+        ssize_t n = read(fd, buf + got, (size_t)(size - got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (uint64_t)n;
+    }
+    uint8_t extra;
+    bool longer = read(fd, &extra, 1) > 0;
+    close(fd);
+    uint8_t actual[PANYA_HASH_SIZE];
+    if (got != size || longer || panya_sha256_buffer(buf, (size_t)size, actual) != 0 ||
+        memcmp(actual, hash, PANYA_HASH_SIZE) != 0) {
+        free(buf);
+        return panya_error_set(err, PANYA_EXIT_INVALID, "%s: changed while it was being packed",
+                               disk_path);
+    }
+    *data = buf;
+    return 0;
+}
+
+typedef struct dictionary_class {
+    const char *name;
+    size_t members;
+    uint8_t *dict;
+    size_t dict_size;
+    ZSTD_CDict *cdict;
+    bool keep;
+    int output_index;
+} dictionary_class;
+
+typedef struct compress_job_state {
+    const compress_input *in;
+    compress_output *out;
+    uint8_t **with_dict; /* candidate frames made with the class dictionary */
+    size_t *with_dict_size;
+    int *class_of;
+    dictionary_class *classes;
+    int level;
+    panya_error *errors; /* one per input, so jobs never share state */
+} compress_job_state;
+
+static uint8_t *compress_frame(const uint8_t *data, size_t len, int level,
+                               const ZSTD_CDict *cdict, size_t *out_size)
+{
+    size_t bound = ZSTD_compressBound(len);
+    uint8_t *frame = malloc(bound);
+    ZSTD_CCtx *cctx = ZSTD_createCCtx();
+    if (!frame || !cctx) {
+        free(frame);
+        ZSTD_freeCCtx(cctx);
+        return NULL;
+    }
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 0); /* SHA-256 covers integrity */
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1);
+    if (cdict)
+        ZSTD_CCtx_refCDict(cctx, cdict);
+    size_t n = ZSTD_compress2(cctx, frame, bound, data, len);
+    ZSTD_freeCCtx(cctx);
+    if (ZSTD_isError(n)) {
+        free(frame);
+        return NULL;
+    }
+    *out_size = n;
+    return frame;
+}
+
+static void compress_job(void *ctx, size_t i)
+{
+    compress_job_state *s = ctx;
+    const compress_input *in = &s->in[i];
+    uint8_t *owned = NULL;
+    const uint8_t *data = in->memory;
+    if (!data) {
+        if (bundle_load_source(in->disk_path, in->size, in->hash, &owned, &s->errors[i]) != 0)
+            return;
+        data = owned;
+    }
+    size_t size;
+    uint8_t *plain = compress_frame(data, (size_t)in->size, s->level, NULL, &size);
+    if (!plain) {
+        panya_error_oom(&s->errors[i]);
+        free(owned);
+        return;
+    }
+    s->out[i].data = plain;
+    s->out[i].size = size;
+    s->out[i].dict_index = -1;
+    const dictionary_class *cls = &s->classes[s->class_of[i]];
+    if (cls->cdict) {
+        s->with_dict[i] = compress_frame(data, (size_t)in->size, s->level, cls->cdict,
+                                         &s->with_dict_size[i]);
+    }
+    free(owned);
+}
+
+static int class_index(dictionary_class *classes, size_t *class_count, const char *name)
+{
+    for (size_t c = 0; c < *class_count; c++)
+        if (strcmp(classes[c].name, name) == 0)
+            return (int)c;
+    classes[*class_count].name = name;
+    return (int)(*class_count)++;
+}
+
+/* Trains a dictionary on the first bytes of each member of class `c`. Leaves cls->dict NULL
+ * when the class is too small or training fails: the class is then compressed plainly. */
+static int train_class(dictionary_class *cls, int c, const compress_input *in, size_t count,
+                       const int *class_of, int level, panya_error *err)
+{
+    size_t total = 0, samples = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (class_of[i] != c)
+            continue;
+        size_t take = in[i].size < DICT_SAMPLE_PREFIX ? (size_t)in[i].size : DICT_SAMPLE_PREFIX;
+        if (total + take > DICT_MAX_SAMPLE_TOTAL)
+            break;
+        total += take;
+        samples++;
+    }
+    if (samples < DICT_MIN_OBJECTS || total < DICT_MIN_SAMPLE_BYTES)
+        return 0;
+    uint8_t *buffer = malloc(total);
+    size_t *sizes = calloc(samples, sizeof *sizes);
+    if (!buffer || !sizes) {
+        free(buffer);
+        free(sizes);
+        return panya_error_oom(err);
+    }
+    size_t used = 0, n = 0;
+    for (size_t i = 0; i < count && n < samples; i++) {
+        if (class_of[i] != c)
+            continue;
+        size_t take = in[i].size < DICT_SAMPLE_PREFIX ? (size_t)in[i].size : DICT_SAMPLE_PREFIX;
+        uint8_t *owned = NULL;
+        const uint8_t *data = in[i].memory;
+        if (!data) {
+            if (bundle_load_source(in[i].disk_path, in[i].size, in[i].hash, &owned, err) != 0) {
+                free(buffer);
+                free(sizes);
+                return -1;
+            }
+            data = owned;
+        }
+        memcpy(buffer + used, data, take);
+        free(owned);
+        used += take;
+        sizes[n++] = take;
+    }
+    size_t capacity = total / 8;
+    if (capacity > DICT_MAX_SIZE)
+        capacity = DICT_MAX_SIZE;
+    if (capacity < 1024)
+        capacity = 1024;
+    cls->dict = malloc(capacity);
+    if (!cls->dict) {
+        free(buffer);
+        free(sizes);
+        return panya_error_oom(err);
+    }
+    size_t got = ZDICT_trainFromBuffer(cls->dict, capacity, buffer, sizes, (unsigned)samples);
+    free(buffer);
+    free(sizes);
+    if (ZDICT_isError(got)) {
+        free(cls->dict);
+        cls->dict = NULL;
+        return 0;
+    }
+    cls->dict_size = got;
+    cls->cdict = ZSTD_createCDict(cls->dict, got, level);
+    if (!cls->cdict) {
+        free(cls->dict);
+        cls->dict = NULL;
+        return panya_error_oom(err);
+    }
+    return 0;
+}
+
+/* Keeps a class dictionary only if the frames that gain from it, plus the dictionary
+ * itself, are smaller than compressing the class without it. */
+static void choose_dictionaries(compress_job_state *s, size_t count, size_t class_count)
+{
+    for (size_t c = 0; c < class_count; c++) {
+        dictionary_class *cls = &s->classes[c];
+        if (!cls->dict)
+            continue;
+        uint64_t plain = 0, with = cls->dict_size;
+        for (size_t i = 0; i < count; i++) {
+            if (s->class_of[i] != (int)c)
+                continue;
+            plain += s->out[i].size;
+            size_t best = s->out[i].size;
+            if (s->with_dict[i] && s->with_dict_size[i] < best)
+                best = s->with_dict_size[i];
+            with += best;
+        }
+        cls->keep = with < plain;
+    }
+}
+
+int bundle_compress_objects(const compress_input *in, size_t count, int level, int threads,
+                            bool train_dictionaries, compress_output *out,
+                            compress_dictionary **dicts, size_t *dict_count, panya_error *err)
+{
+    *dicts = NULL;
+    *dict_count = 0;
+    memset(out, 0, count * sizeof *out);
+    if (count == 0)
+        return 0;
+    int status = -1;
+    dictionary_class classes[16] = {0}; /* one per mime_type_dictionary_class value */
+    size_t class_count = 0;
+    compress_job_state s = {.in = in, .out = out, .classes = classes, .level = level};
+    s.class_of = calloc(count, sizeof *s.class_of);
+    s.with_dict = calloc(count, sizeof *s.with_dict);
+    s.with_dict_size = calloc(count, sizeof *s.with_dict_size);
+    s.errors = calloc(count, sizeof *s.errors);
+    if (!s.class_of || !s.with_dict || !s.with_dict_size || !s.errors) {
+        panya_error_oom(err);
+        goto done;
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (class_count >= sizeof classes / sizeof classes[0] - 1)
+            s.class_of[i] = class_index(classes, &class_count, "other");
+        else
+            s.class_of[i] = class_index(classes, &class_count, in[i].dict_class);
+        classes[s.class_of[i]].members++;
+    }
+    if (train_dictionaries)
+        for (size_t c = 0; c < class_count; c++)
+            if (train_class(&classes[c], (int)c, in, count, s.class_of, level, err) != 0)
+                goto done;
+    thread_pool_run(count, threads, compress_job, &s);
+    for (size_t i = 0; i < count; i++) {
+        if (s.errors[i].code) {
+            *err = s.errors[i];
+            goto done;
+        }
+    }
+    choose_dictionaries(&s, count, class_count);
+    size_t kept = 0;
+    for (size_t c = 0; c < class_count; c++)
+        classes[c].output_index = classes[c].keep ? (int)kept++ : -1;
+    if (kept) {
+        *dicts = calloc(kept, sizeof **dicts);
+        if (!*dicts) {
+            panya_error_oom(err);
+            goto done;
+        }
+        for (size_t c = 0; c < class_count; c++) {
+            if (!classes[c].keep)
+                continue;
+            compress_dictionary *d = &(*dicts)[classes[c].output_index];
+            d->data = classes[c].dict;
+            d->size = classes[c].dict_size;
+            classes[c].dict = NULL; /* ownership moves to the caller */
+        }
+        *dict_count = kept;
+    }
+    for (size_t i = 0; i < count; i++) {
+        const dictionary_class *cls = &classes[s.class_of[i]];
+        if (cls->keep && s.with_dict[i] && s.with_dict_size[i] < out[i].size) {
+            free(out[i].data);
+            out[i].data = s.with_dict[i];
+            out[i].size = s.with_dict_size[i];
+            out[i].dict_index = cls->output_index;
+            s.with_dict[i] = NULL;
+        }
+        if (out[i].size >= in[i].size) { /* incompressible after all: store raw */
+            free(out[i].data);
+            out[i].data = NULL;
+            out[i].size = 0;
+            out[i].dict_index = -1;
+        }
+    }
+    status = 0;
+done:
+    if (status != 0)
+        for (size_t i = 0; i < count; i++) {
+            free(out[i].data);
+            out[i].data = NULL;
+        }
+    for (size_t i = 0; s.with_dict && i < count; i++)
+        free(s.with_dict[i]);
+    for (size_t c = 0; c < class_count; c++) {
+        free(classes[c].dict);
+        ZSTD_freeCDict(classes[c].cdict);
+    }
+    free(s.class_of);
+    free(s.with_dict);
+    free(s.with_dict_size);
+    free(s.errors);
+    return status;
+}
