@@ -1,6 +1,7 @@
 /* panya inspect BUNDLE [--json] */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli_output.h"
@@ -12,7 +13,7 @@ static int run_inspect(int argc, char **argv);
 const panya_command panya_command_inspect = {
     .name = "inspect",
     .summary = "describe a bundle: what it holds and how it is stored",
-    .help = "usage: panya inspect BUNDLE [--json]\n"
+    .help = "usage: panya inspect BUNDLE [--json | --manifest]\n"
             "\n"
             "Prints a summary of BUNDLE: pack id, version and titles, courses and lessons,\n"
             "files, objects, compression and sizes by type. Reads only the footer, the index\n"
@@ -20,7 +21,8 @@ const panya_command panya_command_inspect = {
             "\n"
             "Options:\n"
             "  --json  print every file with its size, stored size, MIME type and hash, as\n"
-            "          JSON (documented in docs/FORMAT.md, \"inspect --json\")\n",
+            "          JSON (documented in docs/FORMAT.md, \"inspect --json\")\n"
+            "  --manifest  print the manifest XML exactly as stored\n",
     .run = run_inspect,
 };
 
@@ -75,13 +77,13 @@ static void print_json(bundle_reader *r, const char *path, const bundle_manifest
             json_write_string(stdout, var->mime);
             printf(", \"size\": %llu, ", (unsigned long long)var->size);
             if (e)
-                printf("\"stored_size\": %llu, \"compression\": \"%s\", ",
-                       (unsigned long long)e->stored_size,
+                printf("\"offset\": %llu, \"stored_size\": %llu, \"compression\": \"%s\", ",
+                       (unsigned long long)e->offset, (unsigned long long)e->stored_size,
                        e->method == BUNDLE_METHOD_RAW ? "none"
                        : e->dict_id                   ? "zstd+dictionary"
                                                       : "zstd");
             else
-                printf("\"stored_size\": null, \"compression\": null, ");
+                printf("\"offset\": null, \"stored_size\": null, \"compression\": null, ");
             printf("\"sha256\": \"%s\"}", hex);
             sep = ",\n";
         }
@@ -146,16 +148,38 @@ static void print_text(bundle_reader *r, const char *path, const bundle_manifest
     }
 }
 
+/* Prints the stored manifest bytes (checked against their hash) and closes r. */
+static int print_raw_manifest(bundle_reader *r)
+{
+    panya_error err = {0};
+    uint8_t *xml;
+    size_t len;
+    int status = bundle_reader_read_manifest(r, &xml, &len, &err);
+    bundle_reader_close(r);
+    if (status != 0)
+        return cli_report_error(&err);
+    fwrite(xml, 1, len, stdout);
+    free(xml);
+    return PANYA_EXIT_OK;
+}
+
 static int run_inspect(int argc, char **argv)
 {
-    static const struct option options[] = {{"json", no_argument, NULL, 'J'}, {0}};
-    bool json = false;
+    static const struct option options[] = {
+        {"json", no_argument, NULL, 'J'},
+        {"manifest", no_argument, NULL, 'M'},
+        {0},
+    };
+    bool json = false, raw_manifest = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (c != 'J')
+        if (c == 'J')
+            json = true;
+        else if (c == 'M')
+            raw_manifest = true;
+        else
             return cli_usage_error(&panya_command_inspect, "unknown option");
-        json = true;
     }
     if (optind != argc - 1)
         return cli_usage_error(&panya_command_inspect, "expected one BUNDLE");
@@ -164,6 +188,8 @@ static int run_inspect(int argc, char **argv)
     bundle_reader *r = bundle_reader_open(path, &err);
     if (!r)
         return cli_report_error(&err);
+    if (raw_manifest)
+        return print_raw_manifest(r);
     bundle_manifest *m = bundle_load_manifest(r, path, &err);
     if (!m) {
         bundle_reader_close(r);
