@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void release(panya_output_file *out)
@@ -57,6 +58,10 @@ int panya_output_open(panya_output_file *out, const char *final_path, panya_erro
         release(out);
         return -1;
     }
+    /* mkostemp makes the file private (0600); outputs get the usual 0666 less umask. */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(out->fd, 0666 & ~mask);
     return 0;
 }
 
