@@ -18,7 +18,7 @@ const panya_command panya_command_cat = {
     .help = "usage: panya cat BUNDLE PATH [--profile NAME]\n"
             "\n"
             "Writes the file PATH of BUNDLE to standard output, reading only the footer, the\n"
-            "index, the manifest and that file's bytes. The bytes are checked against their\n"
+            "index, the path table and that file's bytes. The bytes are checked against their\n"
             "hash: files up to 64 MiB are checked before anything is written; larger ones\n"
             "are streamed and a mismatch is reported (exit 1) at the end.\n"
             "\n"
@@ -43,35 +43,54 @@ static int write_stdout(void *ctx, const void *data, size_t len, panya_error *er
     return 0;
 }
 
-static int cat_file(bundle_reader *r, const char *bundle, const char *path, const char *profile,
-                    panya_error *err)
+/* Finds PATH through the path table, or through the manifest when the bundle has none. */
+static const bundle_index_entry *find_file(bundle_reader *r, const char *bundle, const char *path,
+                                           const char *profile, panya_error *err)
 {
+    const bundle_index_entry *e = NULL;
+    int found = bundle_reader_find_path(r, path, profile, &e, err);
+    if (found == 1)
+        return e;
+    if (found == 0)
+        panya_error_set(err, PANYA_EXIT_USAGE, "%s: no file '%s' in the bundle", bundle, path);
+    /* No path table, or a damaged one: the manifest still knows every path. */
+    if (found != -2 && !(found == -1 && err->code == PANYA_EXIT_INVALID))
+        return NULL;
+    panya_error_clear(err);
     bundle_manifest *m = bundle_load_manifest(r, bundle, err);
     if (!m)
-        return -1;
-    int status = -1;
+        return NULL;
     const manifest_file *file = bundle_manifest_find_file(m, path);
     const manifest_variant *v = file ? manifest_file_variant(file, profile) : NULL;
-    const bundle_index_entry *e = NULL;
     if (!file)
         panya_error_set(err, PANYA_EXIT_USAGE, "%s: no file '%s' in the bundle", bundle, path);
     else if (!v)
         panya_error_set(err, PANYA_EXIT_USAGE, "%s: '%s' has no variant for profile '%s'",
                         bundle, path, profile);
-    else if ((e = bundle_variant_entry(r, path, v, err))) {
-        if (e->size <= BUFFERED_LIMIT) {
-            uint8_t *data;
-            if (bundle_reader_load_object(r, e, BUFFERED_LIMIT, &data, err) == 0) {
-                status = write_stdout(NULL, data, (size_t)e->size, err);
-                free(data);
-            }
-        } else {
-            status = bundle_reader_read_object(r, e, write_stdout, NULL, err);
-        }
-        if (status != 0 && err->code == PANYA_EXIT_INVALID)
-            panya_error_prefix(err, "%s: ", path);
-    }
+    else
+        e = bundle_variant_entry(r, path, v, err);
     bundle_manifest_free(m);
+    return e;
+}
+
+static int cat_file(bundle_reader *r, const char *bundle, const char *path, const char *profile,
+                    panya_error *err)
+{
+    const bundle_index_entry *e = find_file(r, bundle, path, profile, err);
+    if (!e)
+        return -1;
+    int status = -1;
+    if (e->size <= BUFFERED_LIMIT) {
+        uint8_t *data;
+        if (bundle_reader_load_object(r, e, BUFFERED_LIMIT, &data, err) == 0) {
+            status = write_stdout(NULL, data, (size_t)e->size, err);
+            free(data);
+        }
+    } else {
+        status = bundle_reader_read_object(r, e, write_stdout, NULL, err);
+    }
+    if (status != 0 && err->code == PANYA_EXIT_INVALID)
+        panya_error_prefix(err, "%s: ", path);
     return status;
 }
 

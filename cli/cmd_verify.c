@@ -47,6 +47,8 @@ static int verify_one(const char *path, bool quiet)
         printf("  the index does not match its checksum\n");
     if (!report.manifest_intact)
         printf("  the manifest cannot be read: %s\n", report.manifest_problem);
+    else if (!report.path_table_intact)
+        printf("  the path table is damaged or disagrees with the manifest\n");
     if (report.objects_damaged)
         printf("  %llu of %llu objects are damaged\n", (unsigned long long)report.objects_damaged,
                (unsigned long long)report.objects_checked);

@@ -15,6 +15,8 @@
 #define DICT_MAX_SIZE (112 * 1024)   /* zstd's recommended ceiling */
 #define DICT_SAMPLE_PREFIX (128 * 1024) /* bytes of each object used as a sample */
 #define DICT_MAX_SAMPLE_TOTAL (32u * 1024 * 1024)
+#define DICT_MAX_CONTENT (1024u * 1024) /* near-duplicate content kept in one dictionary */
+#define DICT_MIN_CONTENT 1024
 
 int bundle_load_source(const char *disk_path, uint64_t size, const uint8_t *hash,
                        uint8_t **data, panya_error *err)
@@ -60,6 +62,8 @@ typedef struct dictionary_class {
     uint8_t *dict;
     size_t dict_size;
     ZSTD_CDict *cdict;
+    uint8_t *stored; /* the dictionary compressed, or NULL when raw is smaller */
+    size_t stored_size;
     bool keep;
     int output_index;
 } dictionary_class;
@@ -101,17 +105,25 @@ static uint8_t *compress_frame(const uint8_t *data, size_t len, int level,
     return frame;
 }
 
+/* Loads input i's bytes (from memory or its file); *owned is set when they must be freed. */
+static const uint8_t *input_bytes(const compress_input *in, uint8_t **owned, panya_error *err)
+{
+    *owned = NULL;
+    if (in->memory)
+        return in->memory;
+    if (bundle_load_source(in->disk_path, in->size, in->hash, owned, err) != 0)
+        return NULL;
+    return *owned;
+}
+
 static void compress_job(void *ctx, size_t i)
 {
     compress_job_state *s = ctx;
     const compress_input *in = &s->in[i];
-    uint8_t *owned = NULL;
-    const uint8_t *data = in->memory;
-    if (!data) {
-        if (bundle_load_source(in->disk_path, in->size, in->hash, &owned, &s->errors[i]) != 0)
-            return;
-        data = owned;
-    }
+    uint8_t *owned;
+    const uint8_t *data = input_bytes(in, &owned, &s->errors[i]);
+    if (!data)
+        return;
     size_t size;
     uint8_t *plain = compress_frame(data, (size_t)in->size, s->level, NULL, &size);
     if (!plain) {
@@ -139,64 +151,123 @@ static int class_index(dictionary_class *classes, size_t *class_count, const cha
     return (int)(*class_count)++;
 }
 
-/* Trains a dictionary on the first bytes of each member of class `c`. Leaves cls->dict NULL
- * when the class is too small or training fails: the class is then compressed plainly. */
-static int train_class(dictionary_class *cls, int c, const compress_input *in, size_t count,
-                       const int *class_of, int level, panya_error *err)
+typedef struct name_order {
+    const compress_input *in;
+    const int *class_of;
+} name_order;
+
+static name_order sort_context; /* qsort has no context argument; used under one call only */
+
+static int compare_by_class_and_name(const void *a, const void *b)
 {
-    size_t total = 0, samples = 0;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    const name_order *o = &sort_context;
+    if (o->class_of[i] != o->class_of[j])
+        return o->class_of[i] < o->class_of[j] ? -1 : 1;
+    int cmp = strcmp(o->in[i].name, o->in[j].name);
+    if (cmp)
+        return cmp;
+    return i < j ? -1 : i > j;
+}
+
+/* Marks dictionary content: every object that shares its name with a later object of its
+ * class. Same-named objects are usually versions of one file (the same page in several
+ * copies of a package), so all but the last copy go into the dictionary and every copy then
+ * compresses to little more than a reference. Returns 0 or -1 (OOM). */
+static int mark_group_leaders(const compress_input *in, size_t count, const int *class_of,
+                              bool *leader)
+{
+    size_t *order = malloc((count ? count : 1) * sizeof *order), named = 0;
+    if (!order)
+        return -1;
+    for (size_t i = 0; i < count; i++)
+        if (in[i].name)
+            order[named++] = i;
+    sort_context = (name_order){in, class_of};
+    qsort(order, named, sizeof *order, compare_by_class_and_name);
+    for (size_t k = 0; k + 1 < named; k++) {
+        size_t i = order[k], next = order[k + 1];
+        leader[i] = class_of[i] == class_of[next] && strcmp(in[i].name, in[next].name) == 0;
+    }
+    free(order);
+    return 0;
+}
+
+/* Builds a dictionary for class c: the objects marked by mark_group_leaders (near-duplicates
+ * across packages) as raw content, finalised with entropy statistics; or,
+ * when the class has no such groups, a dictionary trained by zstd on samples of its members.
+ * Leaves cls->dict NULL when the class is too small or training fails. */
+static int train_class(dictionary_class *cls, int c, const compress_input *in, size_t count,
+                       const int *class_of, const bool *leader, int level, panya_error *err)
+{
+    size_t total = 0, samples = 0, content_size = 0;
     for (size_t i = 0; i < count; i++) {
         if (class_of[i] != c)
             continue;
         size_t take = in[i].size < DICT_SAMPLE_PREFIX ? (size_t)in[i].size : DICT_SAMPLE_PREFIX;
-        if (total + take > DICT_MAX_SAMPLE_TOTAL)
-            break;
-        total += take;
-        samples++;
+        if (total + take <= DICT_MAX_SAMPLE_TOTAL) {
+            total += take;
+            samples++;
+        }
+        if (content_size + in[i].size <= DICT_MAX_CONTENT &&
+            leader[i])
+            content_size += (size_t)in[i].size;
     }
-    if (samples < DICT_MIN_OBJECTS || total < DICT_MIN_SAMPLE_BYTES)
+    bool trainable = samples >= DICT_MIN_OBJECTS && total >= DICT_MIN_SAMPLE_BYTES;
+    if (!trainable && content_size < DICT_MIN_CONTENT)
         return 0;
     uint8_t *buffer = malloc(total);
     size_t *sizes = calloc(samples, sizeof *sizes);
-    if (!buffer || !sizes) {
-        free(buffer);
-        free(sizes);
-        return panya_error_oom(err);
-    }
-    size_t used = 0, n = 0;
-    for (size_t i = 0; i < count && n < samples; i++) {
+    uint8_t *content = malloc(content_size + 1);
+    if (!buffer || !sizes || !content)
+        goto oom;
+    size_t used = 0, n = 0, content_used = 0;
+    for (size_t i = 0; i < count; i++) {
         if (class_of[i] != c)
             continue;
         size_t take = in[i].size < DICT_SAMPLE_PREFIX ? (size_t)in[i].size : DICT_SAMPLE_PREFIX;
-        uint8_t *owned = NULL;
-        const uint8_t *data = in[i].memory;
-        if (!data) {
-            if (bundle_load_source(in[i].disk_path, in[i].size, in[i].hash, &owned, err) != 0) {
-                free(buffer);
-                free(sizes);
-                return -1;
-            }
-            data = owned;
+        bool sample = n < samples && used + take <= total;
+        bool as_content = content_used + in[i].size <= content_size &&
+                          leader[i];
+        if (!sample && !as_content)
+            continue;
+        uint8_t *owned;
+        const uint8_t *data = input_bytes(&in[i], &owned, err);
+        if (!data)
+            goto fail;
+        if (sample) {
+            memcpy(buffer + used, data, take);
+            used += take;
+            sizes[n++] = take;
         }
-        memcpy(buffer + used, data, take);
+        if (as_content) {
+            memcpy(content + content_used, data, (size_t)in[i].size);
+            content_used += (size_t)in[i].size;
+        }
         free(owned);
-        used += take;
-        sizes[n++] = take;
     }
-    size_t capacity = total / 8;
-    if (capacity > DICT_MAX_SIZE)
+    size_t capacity = content_used ? content_used + 64 * 1024 : total / 8;
+    if (!content_used && capacity > DICT_MAX_SIZE)
         capacity = DICT_MAX_SIZE;
     if (capacity < 1024)
         capacity = 1024;
-    cls->dict = malloc(capacity);
-    if (!cls->dict) {
-        free(buffer);
-        free(sizes);
-        return panya_error_oom(err);
+    if (!(cls->dict = malloc(capacity)))
+        goto oom;
+    size_t got;
+    if (content_used) {
+        ZDICT_params_t params = {.compressionLevel = level};
+        got = ZDICT_finalizeDictionary(cls->dict, capacity, content, content_used, buffer, sizes,
+                                       (unsigned)n, params);
+        if (ZDICT_isError(got)) { /* too few samples for statistics: a raw-content dictionary */
+            memcpy(cls->dict, content, content_used);
+            got = content_used;
+        }
+    } else {
+        got = ZDICT_trainFromBuffer(cls->dict, capacity, buffer, sizes, (unsigned)n);
     }
-    size_t got = ZDICT_trainFromBuffer(cls->dict, capacity, buffer, sizes, (unsigned)samples);
     free(buffer);
     free(sizes);
+    free(content);
     if (ZDICT_isError(got)) {
         free(cls->dict);
         cls->dict = NULL;
@@ -209,7 +280,20 @@ static int train_class(dictionary_class *cls, int c, const compress_input *in, s
         cls->dict = NULL;
         return panya_error_oom(err);
     }
+    /* Content dictionaries are plain text: they are stored compressed. */
+    cls->stored = compress_frame(cls->dict, got, level, NULL, &cls->stored_size);
+    if (cls->stored && cls->stored_size >= got) {
+        free(cls->stored);
+        cls->stored = NULL;
+    }
     return 0;
+oom:
+    panya_error_oom(err);
+fail:
+    free(buffer);
+    free(sizes);
+    free(content);
+    return -1;
 }
 
 /* Keeps a class dictionary only if the frames that gain from it, plus the dictionary
@@ -220,7 +304,7 @@ static void choose_dictionaries(compress_job_state *s, size_t count, size_t clas
         dictionary_class *cls = &s->classes[c];
         if (!cls->dict)
             continue;
-        uint64_t plain = 0, with = cls->dict_size;
+        uint64_t plain = 0, with = cls->stored ? cls->stored_size : cls->dict_size;
         for (size_t i = 0; i < count; i++) {
             if (s->class_of[i] != (int)c)
                 continue;
@@ -262,10 +346,22 @@ int bundle_compress_objects(const compress_input *in, size_t count, int level, i
             s.class_of[i] = class_index(classes, &class_count, in[i].dict_class);
         classes[s.class_of[i]].members++;
     }
-    if (train_dictionaries)
-        for (size_t c = 0; c < class_count; c++)
-            if (train_class(&classes[c], (int)c, in, count, s.class_of, level, err) != 0)
-                goto done;
+    if (train_dictionaries) {
+        bool *leader = calloc(count, sizeof *leader);
+        if (!leader || mark_group_leaders(in, count, s.class_of, leader) != 0) {
+            free(leader);
+            panya_error_oom(err);
+            goto done;
+        }
+        for (size_t c = 0; c < class_count && status != -2; c++)
+            if (train_class(&classes[c], (int)c, in, count, s.class_of, leader, level, err) != 0)
+                status = -2;
+        free(leader);
+        if (status == -2) {
+            status = -1;
+            goto done;
+        }
+    }
     thread_pool_run(count, threads, compress_job, &s);
     for (size_t i = 0; i < count; i++) {
         if (s.errors[i].code) {
@@ -289,7 +385,10 @@ int bundle_compress_objects(const compress_input *in, size_t count, int level, i
             compress_dictionary *d = &(*dicts)[classes[c].output_index];
             d->data = classes[c].dict;
             d->size = classes[c].dict_size;
+            d->stored = classes[c].stored;
+            d->stored_size = classes[c].stored_size;
             classes[c].dict = NULL; /* ownership moves to the caller */
+            classes[c].stored = NULL;
         }
         *dict_count = kept;
     }
@@ -320,6 +419,7 @@ done:
         free(s.with_dict[i]);
     for (size_t c = 0; c < class_count; c++) {
         free(classes[c].dict);
+        free(classes[c].stored);
         ZSTD_freeCDict(classes[c].cdict);
     }
     free(s.class_of);

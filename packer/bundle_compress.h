@@ -17,6 +17,8 @@ typedef struct compress_input {
     const char *disk_path;   /* read from here when memory is NULL */
     const uint8_t *memory;
     const char *dict_class;  /* objects of one class share a dictionary */
+    const char *name;        /* file name (no folder), or NULL: objects with the same name in
+                                different folders are usually near-duplicates */
 } compress_input;
 
 typedef struct compress_output {
@@ -26,8 +28,10 @@ typedef struct compress_output {
 } compress_output;
 
 typedef struct compress_dictionary {
-    uint8_t *data;
+    uint8_t *data;        /* the zstd dictionary */
     size_t size;
+    uint8_t *stored;      /* the same compressed as a zstd frame, or NULL to store it raw */
+    size_t stored_size;
 } compress_dictionary;
 
 /* Compresses every input; out[i] receives input i's result. Dictionaries that were kept

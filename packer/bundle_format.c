@@ -8,7 +8,7 @@ static void put_u16(uint8_t *p, uint16_t v)
     p[1] = (uint8_t)(v >> 8);
 }
 
-static void put_u32(uint8_t *p, uint32_t v)
+void bundle_put_u32(uint8_t *p, uint32_t v)
 {
     for (int i = 0; i < 4; i++)
         p[i] = (uint8_t)(v >> (8 * i));
@@ -25,7 +25,7 @@ static uint16_t get_u16(const uint8_t *p)
     return (uint16_t)(p[0] | p[1] << 8);
 }
 
-static uint32_t get_u32(const uint8_t *p)
+uint32_t bundle_get_u32(const uint8_t *p)
 {
     uint32_t v = 0;
     for (int i = 3; i >= 0; i--)
@@ -55,7 +55,7 @@ void bundle_encode_footer(const bundle_footer *f, uint8_t out[BUNDLE_FOOTER_SIZE
     memcpy(out, BUNDLE_FOOTER_MAGIC, 8);
     put_u16(out + 8, f->format_major);
     put_u16(out + 10, f->format_minor);
-    put_u32(out + 12, f->flags);
+    bundle_put_u32(out + 12, f->flags);
     put_u64(out + 16, f->index_offset);
     put_u64(out + 24, f->index_count);
     put_u64(out + 32, f->dict_table_offset);
@@ -66,17 +66,22 @@ void bundle_encode_footer(const bundle_footer *f, uint8_t out[BUNDLE_FOOTER_SIZE
     out[72] = f->manifest_method;
     put_u64(out + 80, f->signature_offset);
     put_u64(out + 88, f->signature_size);
-    put_u32(out + 96, f->part_number);
-    put_u32(out + 100, f->part_count);
+    bundle_put_u32(out + 96, f->part_number);
+    bundle_put_u32(out + 100, f->part_count);
+    put_u64(out + 104, f->path_table_offset);
+    put_u64(out + 112, f->path_table_stored_size);
+    put_u64(out + 120, f->path_table_size);
     memcpy(out + 128, f->tables_hash, PANYA_HASH_SIZE);
     memcpy(out + 160, f->manifest_hash, PANYA_HASH_SIZE);
+    memcpy(out + 192, f->path_table_hash, PANYA_HASH_SIZE);
     panya_sha256_buffer(out, BUNDLE_FOOTER_HASHED_SIZE, out + BUNDLE_FOOTER_HASHED_SIZE);
-    memcpy(out + 248, BUNDLE_END_MAGIC, 8);
+    memcpy(out + BUNDLE_FOOTER_SIZE - 8, BUNDLE_END_MAGIC, 8);
 }
 
 int bundle_decode_footer(const uint8_t in[BUNDLE_FOOTER_SIZE], bundle_footer *f)
 {
-    if (memcmp(in, BUNDLE_FOOTER_MAGIC, 8) != 0 || memcmp(in + 248, BUNDLE_END_MAGIC, 8) != 0)
+    if (memcmp(in, BUNDLE_FOOTER_MAGIC, 8) != 0 ||
+        memcmp(in + BUNDLE_FOOTER_SIZE - 8, BUNDLE_END_MAGIC, 8) != 0)
         return -1;
     uint8_t expected[PANYA_HASH_SIZE];
     if (panya_sha256_buffer(in, BUNDLE_FOOTER_HASHED_SIZE, expected) != 0 ||
@@ -85,7 +90,7 @@ int bundle_decode_footer(const uint8_t in[BUNDLE_FOOTER_SIZE], bundle_footer *f)
     memset(f, 0, sizeof *f);
     f->format_major = get_u16(in + 8);
     f->format_minor = get_u16(in + 10);
-    f->flags = get_u32(in + 12);
+    f->flags = bundle_get_u32(in + 12);
     f->index_offset = get_u64(in + 16);
     f->index_count = get_u64(in + 24);
     f->dict_table_offset = get_u64(in + 32);
@@ -96,10 +101,14 @@ int bundle_decode_footer(const uint8_t in[BUNDLE_FOOTER_SIZE], bundle_footer *f)
     f->manifest_method = in[72];
     f->signature_offset = get_u64(in + 80);
     f->signature_size = get_u64(in + 88);
-    f->part_number = get_u32(in + 96);
-    f->part_count = get_u32(in + 100);
+    f->part_number = bundle_get_u32(in + 96);
+    f->part_count = bundle_get_u32(in + 100);
+    f->path_table_offset = get_u64(in + 104);
+    f->path_table_stored_size = get_u64(in + 112);
+    f->path_table_size = get_u64(in + 120);
     memcpy(f->tables_hash, in + 128, PANYA_HASH_SIZE);
     memcpy(f->manifest_hash, in + 160, PANYA_HASH_SIZE);
+    memcpy(f->path_table_hash, in + 192, PANYA_HASH_SIZE);
     return 0;
 }
 
@@ -128,15 +137,19 @@ void bundle_encode_dict_entry(const bundle_dict_entry *e, uint8_t out[BUNDLE_DIC
 {
     memset(out, 0, BUNDLE_DICT_ENTRY_SIZE);
     put_u64(out, e->offset);
-    put_u64(out + 8, e->size);
-    memcpy(out + 16, e->hash, PANYA_HASH_SIZE);
+    put_u64(out + 8, e->stored_size);
+    put_u64(out + 16, e->size);
+    out[24] = e->method;
+    memcpy(out + 32, e->hash, PANYA_HASH_SIZE);
 }
 
 void bundle_decode_dict_entry(const uint8_t in[BUNDLE_DICT_ENTRY_SIZE], bundle_dict_entry *e)
 {
     e->offset = get_u64(in);
-    e->size = get_u64(in + 8);
-    memcpy(e->hash, in + 16, PANYA_HASH_SIZE);
+    e->stored_size = get_u64(in + 8);
+    e->size = get_u64(in + 16);
+    e->method = in[24];
+    memcpy(e->hash, in + 32, PANYA_HASH_SIZE);
 }
 
 uint64_t bundle_align(uint64_t offset)

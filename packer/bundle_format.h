@@ -1,6 +1,7 @@
 /* The .panya container, format 1 (docs/FORMAT.md is the specification). Byte layout:
  *
- *   header (64) | dictionaries | objects | manifest | index | dictionary table | footer (256)
+ *   header (64) | dictionaries | objects | manifest | path table | index | dictionary table |
+ *   [signature] | footer (320)
  *
  * All integers are little-endian. The footer, at the very end, locates everything else. */
 #ifndef PANYA_PACKER_BUNDLE_FORMAT_H
@@ -19,11 +20,12 @@
 #define BUNDLE_FORMAT_MINOR 0
 
 #define BUNDLE_HEADER_SIZE 64
-#define BUNDLE_FOOTER_SIZE 256
-#define BUNDLE_FOOTER_HASHED_SIZE 216 /* footer bytes covered by footer_hash */
+#define BUNDLE_FOOTER_SIZE 320
+#define BUNDLE_FOOTER_HASHED_SIZE 280 /* footer bytes covered by footer_hash */
 #define BUNDLE_INDEX_ENTRY_SIZE 64
-#define BUNDLE_DICT_ENTRY_SIZE 48
-#define BUNDLE_RAW_ALIGNMENT 4096 /* raw objects of at least this size start on a multiple */
+#define BUNDLE_DICT_ENTRY_SIZE 64
+#define BUNDLE_RAW_ALIGNMENT 4096      /* streamable raw objects start on a multiple of this */
+#define BUNDLE_ALIGN_MIN_SIZE 65536    /* raw objects this large or larger are aligned */
 
 enum bundle_method {
     BUNDLE_METHOD_RAW = 0,
@@ -43,8 +45,10 @@ typedef struct bundle_footer {
     uint8_t manifest_method;
     uint64_t signature_offset, signature_size;
     uint32_t part_number, part_count;
-    uint8_t tables_hash[PANYA_HASH_SIZE];   /* SHA-256 of index bytes then dict table bytes */
-    uint8_t manifest_hash[PANYA_HASH_SIZE]; /* SHA-256 of the uncompressed manifest */
+    uint64_t path_table_offset, path_table_stored_size, path_table_size; /* 0: no path table */
+    uint8_t tables_hash[PANYA_HASH_SIZE];     /* SHA-256 of index bytes then dict table bytes */
+    uint8_t manifest_hash[PANYA_HASH_SIZE];   /* SHA-256 of the uncompressed manifest */
+    uint8_t path_table_hash[PANYA_HASH_SIZE]; /* SHA-256 of the uncompressed path table */
 } bundle_footer;
 
 typedef struct bundle_index_entry {
@@ -57,9 +61,17 @@ typedef struct bundle_index_entry {
 } bundle_index_entry;
 
 typedef struct bundle_dict_entry {
-    uint64_t offset, size;
-    uint8_t hash[PANYA_HASH_SIZE];
+    uint64_t offset, stored_size, size;
+    uint8_t method; /* enum bundle_method */
+    uint8_t hash[PANYA_HASH_SIZE]; /* SHA-256 of the uncompressed dictionary */
 } bundle_dict_entry;
+
+/* The path table (docs/FORMAT.md, "Path table"): a sorted map from each manifest path to its
+ * variants' index positions, so one file can be found without parsing the manifest. */
+#define BUNDLE_PATH_TABLE_HEADER_SIZE 16
+#define BUNDLE_PATH_ENTRY_SIZE 16
+#define BUNDLE_PATH_VARIANT_SIZE 8
+#define BUNDLE_PATH_PROFILE_SIZE 8
 
 void bundle_encode_header(uint8_t out[BUNDLE_HEADER_SIZE]);
 /* Fills the footer bytes, including footer_hash and the magics. */
@@ -72,6 +84,9 @@ void bundle_encode_index_entry(const bundle_index_entry *e, uint8_t out[BUNDLE_I
 void bundle_decode_index_entry(const uint8_t in[BUNDLE_INDEX_ENTRY_SIZE], bundle_index_entry *e);
 void bundle_encode_dict_entry(const bundle_dict_entry *e, uint8_t out[BUNDLE_DICT_ENTRY_SIZE]);
 void bundle_decode_dict_entry(const uint8_t in[BUNDLE_DICT_ENTRY_SIZE], bundle_dict_entry *e);
+
+void bundle_put_u32(uint8_t *p, uint32_t v);
+uint32_t bundle_get_u32(const uint8_t *p);
 
 /* Offset rounded up to the raw-object alignment. */
 uint64_t bundle_align(uint64_t offset);

@@ -1,5 +1,7 @@
 #include "packer/bundle_reader.h"
 
+#include "packer/bundle_path_table.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -28,6 +30,8 @@ struct bundle_reader {
     bool index_sorted;
     bundle_index_entry *entries;
     reader_dictionary *dicts;
+    uint8_t *path_table_bytes; /* loaded on first path lookup */
+    bundle_path_table path_table;
 };
 
 static int read_at(const bundle_reader *r, void *buf, size_t len, uint64_t offset,
@@ -81,7 +85,10 @@ static int check_footer(const bundle_reader *r, panya_error *err)
                   BUNDLE_HEADER_SIZE, data_end) ||
         !in_range(f->manifest_offset, f->manifest_stored_size, BUNDLE_HEADER_SIZE,
                   f->index_offset) ||
-        f->manifest_method > BUNDLE_METHOD_ZSTD || f->dict_count > UINT16_MAX)
+        f->manifest_method > BUNDLE_METHOD_ZSTD || f->dict_count > UINT16_MAX ||
+        (f->path_table_offset &&
+         !in_range(f->path_table_offset, f->path_table_stored_size, BUNDLE_HEADER_SIZE,
+                   f->index_offset)))
         return invalid(r, err, "the footer points outside the file (damaged bundle)");
     return 0;
 }
@@ -200,6 +207,7 @@ void bundle_reader_close(bundle_reader *r)
         ZSTD_freeDDict(r->dicts[d].ddict);
     free(r->dicts);
     free(r->entries);
+    free(r->path_table_bytes);
     free(r->name);
     free(r);
 }
@@ -253,46 +261,98 @@ const bundle_index_entry *bundle_reader_find(const bundle_reader *r,
     return NULL;
 }
 
-int bundle_reader_read_manifest(bundle_reader *r, uint8_t **xml, size_t *len, panya_error *err)
+/* Where one whole section (manifest, path table, dictionary) is stored and what it hashes to. */
+typedef struct section {
+    const char *what; /* "manifest", … for messages */
+    uint64_t offset, stored_size, size, limit;
+    uint8_t method;
+    const uint8_t *hash;
+} section;
+
+/* Reads a section, decompresses it and checks its hash. *out is malloc'd, NUL-terminated. */
+static int load_section(bundle_reader *r, const section *s, uint8_t **out, panya_error *err)
 {
-    const bundle_footer *f = &r->footer;
-    *xml = NULL;
-    if (f->manifest_size > MAX_MANIFEST_SIZE || f->manifest_stored_size > MAX_MANIFEST_SIZE ||
-        (f->manifest_method == BUNDLE_METHOD_RAW && f->manifest_stored_size != f->manifest_size))
-        return invalid(r, err, "the manifest is damaged (impossible size)");
-    uint8_t *stored = malloc(f->manifest_stored_size ? (size_t)f->manifest_stored_size : 1);
-    uint8_t *plain = malloc((size_t)f->manifest_size + 1);
+    char what[160];
+    *out = NULL;
+    if (s->size > s->limit || s->stored_size > s->limit || s->method > BUNDLE_METHOD_ZSTD ||
+        (s->method == BUNDLE_METHOD_RAW && s->stored_size != s->size)) {
+        snprintf(what, sizeof what, "the %s is damaged (impossible size)", s->what);
+        return invalid(r, err, what);
+    }
+    uint8_t *stored = malloc(s->stored_size ? (size_t)s->stored_size : 1);
+    uint8_t *plain = malloc((size_t)s->size + 1);
     if (!stored || !plain) {
         free(stored);
         free(plain);
         return panya_error_oom(err);
     }
-    int status = read_at(r, stored, (size_t)f->manifest_stored_size, f->manifest_offset, err);
-    if (status == 0) {
-        if (f->manifest_method == BUNDLE_METHOD_ZSTD) {
-            size_t n = ZSTD_decompress(plain, (size_t)f->manifest_size, stored,
-                                       (size_t)f->manifest_stored_size);
-            if (ZSTD_isError(n) || n != f->manifest_size)
-                status = invalid(r, err, "the manifest is damaged (cannot decompress it)");
-        } else {
-            memcpy(plain, stored, (size_t)f->manifest_size);
+    int status = read_at(r, stored, (size_t)s->stored_size, s->offset, err);
+    if (status == 0 && s->method == BUNDLE_METHOD_ZSTD) {
+        size_t n = ZSTD_decompress(plain, (size_t)s->size, stored, (size_t)s->stored_size);
+        if (ZSTD_isError(n) || n != s->size) {
+            snprintf(what, sizeof what, "the %s is damaged (cannot decompress it)", s->what);
+            status = invalid(r, err, what);
         }
+    } else if (status == 0) {
+        memcpy(plain, stored, (size_t)s->size);
     }
     free(stored);
     uint8_t actual[PANYA_HASH_SIZE];
     if (status == 0) {
-        panya_sha256_buffer(plain, (size_t)f->manifest_size, actual);
-        if (memcmp(actual, f->manifest_hash, PANYA_HASH_SIZE) != 0)
-            status = invalid(r, err, "the manifest is damaged (checksum mismatch)");
+        panya_sha256_buffer(plain, (size_t)s->size, actual);
+        if (memcmp(actual, s->hash, PANYA_HASH_SIZE) != 0) {
+            snprintf(what, sizeof what, "the %s is damaged (checksum mismatch)", s->what);
+            status = invalid(r, err, what);
+        }
     }
     if (status != 0) {
         free(plain);
         return -1;
     }
-    plain[f->manifest_size] = '\0';
-    *xml = plain;
+    plain[s->size] = '\0';
+    *out = plain;
+    return 0;
+}
+
+int bundle_reader_read_manifest(bundle_reader *r, uint8_t **xml, size_t *len, panya_error *err)
+{
+    const bundle_footer *f = &r->footer;
+    section s = {"manifest", f->manifest_offset, f->manifest_stored_size, f->manifest_size,
+                 MAX_MANIFEST_SIZE, f->manifest_method, f->manifest_hash};
+    if (load_section(r, &s, xml, err) != 0)
+        return -1;
     *len = (size_t)f->manifest_size;
     return 0;
+}
+
+int bundle_reader_find_path(bundle_reader *r, const char *path, const char *profile,
+                            const bundle_index_entry **entry, panya_error *err)
+{
+    const bundle_footer *f = &r->footer;
+    if (!f->path_table_offset)
+        return -2;
+    if (!r->path_table_bytes) {
+        section s = {"path table", f->path_table_offset, f->path_table_stored_size,
+                     f->path_table_size, MAX_MANIFEST_SIZE, BUNDLE_METHOD_ZSTD,
+                     f->path_table_hash};
+        uint8_t *bytes;
+        if (load_section(r, &s, &bytes, err) != 0)
+            return -1;
+        if (bundle_path_table_open(&r->path_table, bytes, (size_t)f->path_table_size,
+                                   f->index_count) != 0) {
+            free(bytes);
+            return invalid(r, err, "the path table is damaged (malformed)");
+        }
+        r->path_table_bytes = bytes;
+    }
+    uint32_t position;
+    int found = bundle_path_table_find(&r->path_table, path, profile, &position);
+    if (found < 0)
+        return panya_error_set(err, PANYA_EXIT_USAGE, "%s: '%s' has no variant for profile '%s'",
+                               r->name, path, profile);
+    if (found == 1)
+        *entry = &r->entries[position];
+    return found;
 }
 
 static const ZSTD_DDict *dictionary_for(bundle_reader *r, uint16_t dict_id, panya_error *err)
@@ -304,27 +364,16 @@ static const ZSTD_DDict *dictionary_for(bundle_reader *r, uint16_t dict_id, pany
     reader_dictionary *d = &r->dicts[dict_id - 1];
     if (d->ddict)
         return d->ddict;
-    if (d->entry.size > MAX_DICT_SIZE ||
-        !in_range(d->entry.offset, d->entry.size, BUNDLE_HEADER_SIZE, r->footer.index_offset)) {
+    if (!in_range(d->entry.offset, d->entry.stored_size, BUNDLE_HEADER_SIZE,
+                  r->footer.index_offset)) {
         invalid(r, err, "a dictionary entry points outside the file");
         return NULL;
     }
-    uint8_t *bytes = malloc(d->entry.size ? (size_t)d->entry.size : 1);
-    if (!bytes) {
-        panya_error_oom(err);
+    section s = {"compression dictionary", d->entry.offset, d->entry.stored_size, d->entry.size,
+                 MAX_DICT_SIZE, d->entry.method, d->entry.hash};
+    uint8_t *bytes;
+    if (load_section(r, &s, &bytes, err) != 0)
         return NULL;
-    }
-    uint8_t actual[PANYA_HASH_SIZE];
-    if (read_at(r, bytes, (size_t)d->entry.size, d->entry.offset, err) != 0) {
-        free(bytes);
-        return NULL;
-    }
-    panya_sha256_buffer(bytes, (size_t)d->entry.size, actual);
-    if (memcmp(actual, d->entry.hash, PANYA_HASH_SIZE) != 0) {
-        free(bytes);
-        invalid(r, err, "a compression dictionary is damaged");
-        return NULL;
-    }
     d->ddict = ZSTD_createDDict(bytes, (size_t)d->entry.size);
     free(bytes);
     if (!d->ddict)

@@ -39,6 +39,14 @@ const bundle_index_entry *bundle_reader_object_at(const bundle_reader *r, size_t
 const bundle_index_entry *bundle_reader_find(const bundle_reader *r,
                                              const uint8_t hash[PANYA_HASH_SIZE]);
 
+/* Finds a file by manifest path through the path table, without reading the manifest.
+ * profile NULL means the file's first variant. Returns 1 and sets *entry when found; 0 when
+ * the bundle has no such path; -1 with err set when the path has no variant for `profile`
+ * (PANYA_EXIT_USAGE) or the path table is damaged (PANYA_EXIT_INVALID); -2 when the bundle
+ * has no path table (then look the path up in the manifest). */
+int bundle_reader_find_path(bundle_reader *r, const char *path, const char *profile,
+                            const bundle_index_entry **entry, panya_error *err);
+
 /* Reads the manifest XML, checked against the footer's manifest hash. *xml is malloc'd
  * (NUL-terminated for convenience). Returns 0 or -1. */
 int bundle_reader_read_manifest(bundle_reader *r, uint8_t **xml, size_t *len, panya_error *err);

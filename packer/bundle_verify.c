@@ -63,6 +63,25 @@ static int name_lessons(const bundle_manifest *m, const char *path, verify_repor
     return 0;
 }
 
+/* True when the path table, if there is one, leads every manifest path to its objects. */
+static bool path_table_agrees(bundle_reader *r, const bundle_manifest *m)
+{
+    for (size_t f = 0; f < m->file_count; f++) {
+        const manifest_file *file = &m->files[f];
+        for (size_t v = 0; v < file->variant_count; v++) {
+            panya_error ignored = {0};
+            const bundle_index_entry *e = NULL;
+            int found = bundle_reader_find_path(r, file->path, file->variants[v].profile, &e,
+                                                &ignored);
+            if (found == -2)
+                return true;
+            if (found != 1 || memcmp(e->hash, file->variants[v].hash, PANYA_HASH_SIZE) != 0)
+                return false;
+        }
+    }
+    return true;
+}
+
 static int check_files(bundle_reader *r, const bundle_manifest *m, const bool *damaged,
                        verify_report *report, panya_error *err)
 {
@@ -117,6 +136,7 @@ int bundle_verify(bundle_reader *r, const char *display_name, verify_report *rep
     int status = 0;
     if (m) {
         report->manifest_intact = true;
+        report->path_table_intact = path_table_agrees(r, m);
         status = check_files(r, m, damaged, report, err);
         bundle_manifest_free(m);
     } else {
@@ -134,7 +154,7 @@ int bundle_verify(bundle_reader *r, const char *display_name, verify_report *rep
     free(damaged);
     if (status != 0)
         return -1;
-    bool whole = report->tables_intact && report->manifest_intact &&
+    bool whole = report->tables_intact && report->manifest_intact && report->path_table_intact &&
                  report->objects_damaged == 0 && report->damaged_file_count == 0;
     return whole ? 0 : 1;
 }

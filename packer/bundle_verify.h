@@ -13,6 +13,7 @@
 typedef struct verify_report {
     bool tables_intact;
     bool manifest_intact;
+    bool path_table_intact;      /* readable and agreeing with the manifest (or absent) */
     char manifest_problem[2048]; /* why the manifest could not be read, when it could not */
     uint64_t objects_checked;
     uint64_t objects_damaged;

@@ -10,10 +10,12 @@
 
 #include "common/output_file.h"
 #include "packer/bundle_compress.h"
+#include "manifest/bundle_manifest.h"
 #include "packer/bundle_format.h"
+#include "packer/bundle_path_table.h"
 #include "packer/mime.h"
 
-#define MANIFEST_LEVEL 19
+#define TABLES_LEVEL 19 /* manifest and path table: small, read often, worth the effort */
 #define COPY_CHUNK (1u << 20)
 
 typedef struct writer_object {
@@ -232,44 +234,88 @@ static int copy_raw_object(panya_output_file *out, const writer_object *o, panya
     return status;
 }
 
+static const char *file_name_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
 static int compare_entries(const void *a, const void *b)
 {
     return memcmp(((const bundle_index_entry *)a)->hash, ((const bundle_index_entry *)b)->hash,
                   PANYA_HASH_SIZE);
 }
 
-/* Writes manifest, index, dictionary table and footer after the objects. */
+/* Writes data as one zstd frame; records where in *offset / *stored. */
+static int write_frame(panya_output_file *out, const uint8_t *data, size_t len,
+                       uint64_t *offset, uint64_t *stored, panya_error *err)
+{
+    size_t bound = ZSTD_compressBound(len);
+    uint8_t *frame = malloc(bound);
+    if (!frame)
+        return panya_error_oom(err);
+    size_t n = ZSTD_compress(frame, bound, data, len, TABLES_LEVEL);
+    int status;
+    if (ZSTD_isError(n)) {
+        status = panya_error_set(err, PANYA_EXIT_INTERNAL, "zstd cannot compress a table");
+    } else {
+        *offset = out->written;
+        *stored = n;
+        status = panya_output_write(out, frame, n, err);
+    }
+    free(frame);
+    return status;
+}
+
+/* Writes the path table for the manifest, when the manifest is one panya can read (test
+ * tools write hostile manifests on purpose; their bundles simply have no path table). */
+static int write_path_table(panya_output_file *out, const uint8_t *manifest, size_t manifest_len,
+                            const bundle_index_entry *entries, size_t count,
+                            bundle_footer *footer, panya_error *err)
+{
+    panya_error ignored = {0};
+    bundle_manifest *m = bundle_manifest_read_xml(manifest, manifest_len, "manifest", &ignored);
+    if (!m)
+        return 0;
+    uint8_t *table;
+    size_t len;
+    int status = bundle_path_table_build(m, entries, count, &table, &len, err);
+    bundle_manifest_free(m);
+    if (status != 0)
+        return -1;
+    footer->path_table_size = len;
+    panya_sha256_buffer(table, len, footer->path_table_hash);
+    status = write_frame(out, table, len, &footer->path_table_offset,
+                         &footer->path_table_stored_size, err);
+    free(table);
+    return status;
+}
+
+/* Writes manifest, path table, index, dictionary table and footer after the objects. */
 static int write_tables(bundle_writer *w, panya_output_file *out, const uint8_t *manifest,
                         size_t manifest_len, const bundle_dict_entry *dict_entries,
                         size_t dict_count, panya_error *err)
 {
     bundle_footer footer = {.format_major = BUNDLE_FORMAT_MAJOR,
-                            .format_minor = BUNDLE_FORMAT_MINOR};
-    size_t bound = ZSTD_compressBound(manifest_len);
-    uint8_t *frame = malloc(bound);
+                            .format_minor = BUNDLE_FORMAT_MINOR,
+                            .manifest_size = manifest_len,
+                            .manifest_method = BUNDLE_METHOD_ZSTD};
     bundle_index_entry *entries = calloc(w->count ? w->count : 1, sizeof *entries);
     uint8_t *table = malloc((w->count + dict_count) * BUNDLE_INDEX_ENTRY_SIZE + 1);
     int status = -1;
-    if (!frame || !entries || !table) {
+    if (!entries || !table) {
         panya_error_oom(err);
         goto out;
     }
-    size_t frame_size = ZSTD_compress(frame, bound, manifest, manifest_len, MANIFEST_LEVEL);
-    if (ZSTD_isError(frame_size)) {
-        panya_error_set(err, PANYA_EXIT_INTERNAL, "cannot compress the manifest");
-        goto out;
-    }
-    footer.manifest_offset = out->written;
-    footer.manifest_stored_size = frame_size;
-    footer.manifest_size = manifest_len;
-    footer.manifest_method = BUNDLE_METHOD_ZSTD;
     panya_sha256_buffer(manifest, manifest_len, footer.manifest_hash);
-    if (panya_output_write(out, frame, frame_size, err) != 0)
+    if (write_frame(out, manifest, manifest_len, &footer.manifest_offset,
+                    &footer.manifest_stored_size, err) != 0)
         goto out;
-
     for (size_t i = 0; i < w->count; i++)
         entries[i] = w->objects[i].entry;
     qsort(entries, w->count, sizeof *entries, compare_entries);
+    if (write_path_table(out, manifest, manifest_len, entries, w->count, &footer, err) != 0)
+        goto out;
     size_t table_len = 0;
     for (size_t i = 0; i < w->count; i++, table_len += BUNDLE_INDEX_ENTRY_SIZE)
         bundle_encode_index_entry(&entries[i], table + table_len);
@@ -287,7 +333,6 @@ static int write_tables(bundle_writer *w, panya_output_file *out, const uint8_t 
     bundle_encode_footer(&footer, encoded);
     status = panya_output_write(out, encoded, sizeof encoded, err);
 out:
-    free(frame);
     free(entries);
     free(table);
     return status;
@@ -299,10 +344,14 @@ static int write_objects(bundle_writer *w, panya_output_file *out, compress_outp
                          bundle_dict_entry *dict_entries, size_t dict_count, panya_error *err)
 {
     for (size_t d = 0; d < dict_count; d++) {
-        dict_entries[d].offset = out->written;
-        dict_entries[d].size = dicts[d].size;
-        panya_sha256_buffer(dicts[d].data, dicts[d].size, dict_entries[d].hash);
-        if (panya_output_write(out, dicts[d].data, dicts[d].size, err) != 0)
+        bundle_dict_entry *e = &dict_entries[d];
+        e->offset = out->written;
+        e->size = dicts[d].size;
+        e->method = dicts[d].stored ? BUNDLE_METHOD_ZSTD : BUNDLE_METHOD_RAW;
+        e->stored_size = dicts[d].stored ? dicts[d].stored_size : dicts[d].size;
+        panya_sha256_buffer(dicts[d].data, dicts[d].size, e->hash);
+        if (panya_output_write(out, dicts[d].stored ? dicts[d].stored : dicts[d].data,
+                               (size_t)e->stored_size, err) != 0)
             return -1;
     }
     for (size_t i = 0; i < w->count; i++) {
@@ -324,7 +373,7 @@ static int write_objects(bundle_writer *w, panya_output_file *out, compress_outp
         }
         e->method = BUNDLE_METHOD_RAW;
         e->dict_id = 0;
-        if (o->size >= BUNDLE_RAW_ALIGNMENT &&
+        if (o->size >= BUNDLE_ALIGN_MIN_SIZE &&
             panya_output_write_zeros(out, bundle_align(out->written) - out->written, err) != 0)
             return -1;
         e->offset = out->written;
@@ -363,6 +412,7 @@ int bundle_writer_finish(bundle_writer *w, const char *out_path, const uint8_t *
             .disk_path = o->disk_path,
             .memory = o->memory,
             .dict_class = mime_type_dictionary_class(o->mime),
+            .name = o->disk_path ? file_name_of(o->disk_path) : NULL,
         };
     }
     if (bundle_compress_objects(inputs, compressible, w->options.compression_level,
@@ -390,8 +440,10 @@ int bundle_writer_finish(bundle_writer *w, const char *out_path, const uint8_t *
 done:
     for (size_t i = 0; outputs && i < compressible; i++)
         free(outputs[i].data);
-    for (size_t d = 0; d < dict_count; d++)
+    for (size_t d = 0; d < dict_count; d++) {
         free(dicts[d].data);
+        free(dicts[d].stored);
+    }
     free(dicts);
     free(dict_entries);
     free(outputs);

@@ -36,13 +36,28 @@ expect_in "$WORK/err" "does not match its hash"
 index_offset=$(python3 - "$WORK/good.panya" <<'PY'
 import struct, sys
 data = open(sys.argv[1], "rb").read()
-print(struct.unpack_from("<Q", data, len(data) - 256 + 16)[0])
+print(struct.unpack_from("<Q", data, len(data) - 320 + 16)[0])
 PY
 )
 cp "$WORK/good.panya" "$WORK/index.panya"
 flip_byte "$WORK/index.panya" $((index_offset + 40))
 expect_exit 1 "$PANYA" verify "$WORK/index.panya"
 expect_in "$WORK/out" "index does not match its checksum"
+
+# A flipped byte in the path table: verify says so; cat falls back to the manifest.
+path_table=$(python3 - "$WORK/good.panya" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+offset, stored = struct.unpack_from("<QQ", data, len(data) - 320 + 104)
+print(offset + stored // 2)
+PY
+)
+cp "$WORK/good.panya" "$WORK/paths.panya"
+flip_byte "$WORK/paths.panya" "$path_table"
+expect_exit 1 "$PANYA" verify "$WORK/paths.panya"
+expect_in "$WORK/out" "path table"
+"$PANYA" cat "$WORK/paths.panya" lesson-b/notes.txt | cmp -s - "$src/lesson-b/notes.txt" ||
+    fail "cat does not fall back to the manifest when the path table is damaged"
 
 # A flipped byte in the footer.
 cp "$WORK/good.panya" "$WORK/footer.panya"

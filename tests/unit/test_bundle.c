@@ -15,7 +15,7 @@
 #include "test_helpers.h"
 
 #define LESSONS 40
-#define BLOB_SIZE 10000
+#define BLOB_SIZE 70000
 
 typedef struct fixture {
     char *dir;
