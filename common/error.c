@@ -44,9 +44,14 @@ void panya_error_prefix(panya_error *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(prefix, sizeof prefix, fmt, ap);
     va_end(ap);
-    char joined[sizeof err->message];
-    snprintf(joined, sizeof joined, "%s%s", prefix, err->message);
-    memcpy(err->message, joined, sizeof joined);
+    size_t plen = strlen(prefix), mlen = strlen(err->message), cap = sizeof err->message - 1;
+    if (plen > cap)
+        plen = cap;
+    if (plen + mlen > cap)
+        mlen = cap - plen; /* keep the context; cut the end of the message */
+    memmove(err->message + plen, err->message, mlen);
+    memcpy(err->message, prefix, plen);
+    err->message[plen + mlen] = '\0';
 }
 
 void panya_error_clear(panya_error *err)

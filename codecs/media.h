@@ -1,0 +1,118 @@
+/* Internal to codecs/: the per-kind encoder table and the libav plumbing they share
+ * (opening inputs, crash-safe outputs, filter graphs, error text). */
+#ifndef PANYA_CODECS_MEDIA_H
+#define PANYA_CODECS_MEDIA_H
+
+#include <libavcodec/avcodec.h>
+#include <libavfilter/avfilter.h>
+#include <libavformat/avformat.h>
+
+#include "codecs/codecs.h"
+#include "common/output_file.h"
+
+/* One transcode request, as codec_transcode_file received it. */
+typedef struct codec_job {
+    const char *source_path;
+    const char *output_path;
+    const codec_profile *profile;
+    int threads; /* >= 1 */
+    unsigned flags;
+    const codec_probe_info *probe;
+} codec_job;
+
+/* One encoder per media kind (video.c, audio.c, image.c); adding a kind is adding a file. */
+typedef struct codec_encoder {
+    codec_kind kind;
+    /* Writes job->output_path and fills result (except encoder_id and kind). */
+    int (*transcode)(const codec_job *job, codec_result *result, panya_error *err);
+} codec_encoder;
+
+extern const codec_encoder codec_video_encoder;
+extern const codec_encoder codec_audio_encoder;
+extern const codec_encoder codec_image_encoder;
+
+/* libav would print on stderr; codecs/ reports through panya_error only. */
+void media_quiet_logs(void);
+
+/* Sets err from a libav error code: "PATH: WHAT: libav's text". Returns -1. */
+int media_av_error(panya_error *err, int code, int averr, const char *path, const char *what);
+
+/* Opens and probes an input; failures are PANYA_EXIT_INVALID (or USAGE if unreadable). */
+int media_open_input(AVFormatContext **in, const char *path, panya_error *err);
+
+/* Opens a decoder for one input stream; lowres > 0 asks the JPEG decoder for 1/2^lowres
+ * of the size (huge photos decode in bounded memory). */
+int media_open_decoder(AVCodecContext **dec, const AVStream *st, int threads, int lowres,
+                       const char *path, panya_error *err);
+
+/* A muxer writing to a temporary file next to the final path (common/output_file.h). */
+typedef struct media_output {
+    AVFormatContext *ctx;
+    panya_output_file file;
+    const char *path;
+} media_output;
+
+/* muxer is an explicit libavformat name ("mp4", "ogg"), never guessed from the path. */
+int media_output_open(media_output *out, const char *muxer, const char *path, panya_error *err);
+/* Writes the header (options such as movflags apply here). */
+int media_output_start(media_output *out, AVDictionary **options, panya_error *err);
+/* Writes the trailer, syncs and renames into place. */
+int media_output_commit(media_output *out, panya_error *err);
+/* Removes the temporary file; safe after a failed or successful commit. */
+void media_output_abort(media_output *out);
+
+/* A one-input, one-output filter graph: buffer/abuffer -> description -> buffersink. */
+typedef struct media_filter {
+    AVFilterGraph *graph;
+    AVFilterContext *source, *sink;
+} media_filter;
+
+int media_filter_open_video(media_filter *f, const AVCodecContext *dec, AVRational time_base,
+                            const char *description, int threads, panya_error *err);
+int media_filter_open_audio(media_filter *f, const AVCodecContext *dec, AVRational time_base,
+                            const char *description, panya_error *err);
+void media_filter_close(media_filter *f);
+
+/* Fills result's MIME-independent facts by re-opening the finished output with
+ * libavformat: RFC 6381 codecs string, size, duration, bitrate, bytes. */
+int media_describe_output(const char *path, codec_result *result, panya_error *err);
+
+/* Called with each encoded packet (in the encoder's time base) before it is muxed. */
+typedef int (*media_packet_fn)(void *opaque, const AVPacket *pkt, panya_error *err);
+
+/* Streams encoded packets: sends frame (NULL to flush) and writes every packet produced
+ * to out, rescaled into stream's time base. on_packet may be NULL. */
+int media_encode_write(AVCodecContext *enc, const AVFrame *frame, AVStream *stream,
+                       media_output *out, AVPacket *pkt, media_packet_fn on_packet,
+                       void *opaque, panya_error *err);
+
+/* Luma SSIM of two 8-bit planes of the same size (8x8 windows, step 4), 0..1. */
+double media_ssim_plane(const uint8_t *a, int a_stride, const uint8_t *b, int b_stride,
+                        int width, int height);
+
+/* One sound track: decode -> resample/downmix -> encode (AAC-LC or Opus) -> mux. Used for
+ * audio-only files and for the sound of videos (media_audio.c). */
+typedef struct media_audio {
+    int in_index;
+    AVCodecContext *dec, *enc;
+    media_filter filter;
+    AVStream *stream;
+    AVFrame *frame, *filtered;
+    AVPacket *pkt;
+    int64_t decoded_frames;
+    const char *source; /* named in decoding errors */
+    const char *path;   /* the output, named in encoding errors */
+} media_audio;
+
+/* Adds an output stream to out for input stream in_index, encoded as settings say. */
+int media_audio_open(media_audio *a, AVFormatContext *in, int in_index, media_output *out,
+                     const codec_audio_settings *settings, panya_error *err);
+/* Decodes one packet of the input stream and muxes what comes out; NULL flushes. A
+ * packet that does not decode is skipped (damaged data mid-stream), as players do. */
+int media_audio_feed(media_audio *a, const AVPacket *pkt, media_output *out, panya_error *err);
+void media_audio_close(media_audio *a);
+
+/* libavcodec's name for the encoder of a profile's audio codec ("aac", "libopus"). */
+const char *media_audio_encoder_name(const char *codec);
+
+#endif

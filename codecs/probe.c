@@ -1,0 +1,114 @@
+/* panya probe: what a file is, through libavformat, and which encoder it goes to. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libavutil/display.h>
+#include <libavutil/pixdesc.h>
+
+#include "codecs/media.h"
+
+const char *codec_kind_name(codec_kind kind)
+{
+    switch (kind) {
+    case CODEC_KIND_VIDEO:
+        return "video";
+    case CODEC_KIND_AUDIO:
+        return "audio";
+    case CODEC_KIND_IMAGE:
+        return "image";
+    default:
+        return "other";
+    }
+}
+
+/* Degrees clockwise, as ffmpeg's autorotate computes them from the display matrix. */
+static int stream_rotation(const AVStream *st)
+{
+    const int32_t *matrix =
+        (const int32_t *)av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, NULL);
+    if (!matrix)
+        return 0;
+    double theta = -av_display_rotation_get(matrix);
+    if (isnan(theta))
+        return 0;
+    theta -= 360 * floor(theta / 360 + 0.9 / 360);
+    int degrees = (int)lround(theta / 90) * 90;
+    return degrees % 360;
+}
+
+/* Containers that only ever hold images (image2, the *_pipe demuxers, GIF: first frame). */
+static bool is_image_container(const char *name)
+{
+    return strcmp(name, "image2") == 0 || strstr(name, "_pipe") != NULL ||
+           strcmp(name, "gif") == 0 || strcmp(name, "webp") == 0;
+}
+
+static void describe(const AVFormatContext *fmt, codec_probe_info *info)
+{
+    snprintf(info->container, sizeof info->container, "%s", fmt->iformat->name);
+    const AVStream *video = NULL, *audio = NULL;
+    for (unsigned i = 0; i < fmt->nb_streams; i++) {
+        const AVStream *st = fmt->streams[i];
+        enum AVMediaType type = st->codecpar->codec_type;
+        if (type == AVMEDIA_TYPE_VIDEO && !video && !(st->disposition & AV_DISPOSITION_ATTACHED_PIC))
+            video = st;
+        else if (type == AVMEDIA_TYPE_AUDIO && !audio)
+            audio = st;
+    }
+    if (video) {
+        const AVCodecParameters *par = video->codecpar;
+        snprintf(info->video_codec, sizeof info->video_codec, "%s",
+                 avcodec_get_name(par->codec_id));
+        const char *profile = avcodec_profile_name(par->codec_id, par->profile);
+        snprintf(info->video_profile, sizeof info->video_profile, "%s", profile ? profile : "");
+        const char *pix = av_get_pix_fmt_name(par->format);
+        snprintf(info->pixel_format, sizeof info->pixel_format, "%s", pix ? pix : "");
+        info->width = par->width;
+        info->height = par->height;
+        info->rotation = stream_rotation(video);
+        AVRational rate = video->avg_frame_rate.num > 0 ? video->avg_frame_rate
+                                                        : video->r_frame_rate;
+        info->fps = rate.num > 0 && rate.den > 0 ? av_q2d(rate) : 0;
+    }
+    if (audio) {
+        const AVCodecParameters *par = audio->codecpar;
+        snprintf(info->audio_codec, sizeof info->audio_codec, "%s",
+                 avcodec_get_name(par->codec_id));
+        info->channels = par->ch_layout.nb_channels;
+        info->sample_rate = par->sample_rate;
+    }
+    info->duration = fmt->duration > 0 ? (double)fmt->duration / AV_TIME_BASE : 0;
+    info->bitrate = fmt->bit_rate > 0 ? fmt->bit_rate : 0;
+
+    if (video && is_image_container(fmt->iformat->name))
+        info->kind = CODEC_KIND_IMAGE;
+    else if (video)
+        info->kind = CODEC_KIND_VIDEO;
+    else if (audio)
+        info->kind = CODEC_KIND_AUDIO;
+    else
+        info->kind = CODEC_KIND_OTHER;
+    if (info->kind == CODEC_KIND_IMAGE) {
+        info->duration = 0;
+        info->bitrate = 0;
+        info->fps = 0;
+    }
+}
+
+int codec_probe_file(const char *path, codec_probe_info *info, panya_error *err)
+{
+    memset(info, 0, sizeof *info);
+    media_quiet_logs();
+    AVFormatContext *fmt = NULL;
+    if (media_open_input(&fmt, path, err) != 0)
+        return -1;
+    describe(fmt, info);
+    if (fmt->pb)
+        info->file_size = (uint64_t)avio_size(fmt->pb);
+    avformat_close_input(&fmt);
+    if (info->kind == CODEC_KIND_VIDEO && (info->width <= 0 || info->height <= 0))
+        return panya_error_set(err, PANYA_EXIT_INVALID, "%s: video stream has no picture size",
+                               path);
+    return 0;
+}

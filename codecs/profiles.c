@@ -1,0 +1,245 @@
+/* Profile files: parsed with libxml2 (no network, no entity expansion) and validated
+ * against the compiled-in codecs/profiles.xsd before any value is used. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+
+#include "codecs/codecs.h"
+
+extern const char codec_profiles_xml[];
+extern const size_t codec_profiles_xml_size;
+extern const char codec_profiles_xsd[];
+extern const size_t codec_profiles_xsd_size;
+
+/* Hostile input: never fetch anything, never expand entities, never load a DTD. */
+#define SAFE_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+
+typedef struct schema_errors {
+    panya_error *err;
+    const char *name;
+    int failed;
+} schema_errors;
+
+/* libxml2 messages end in a newline; messages here are one line. */
+static const char *one_line(const xmlError *xe, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", xe && xe->message ? xe->message : "invalid");
+    size_t len = strlen(buf);
+    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+        buf[--len] = '\0';
+    return buf;
+}
+
+static void record_schema_error(void *ctx, const xmlError *xe)
+{
+    schema_errors *state = ctx;
+    if (state->failed++)
+        return;
+    char message[512];
+    panya_error_set(state->err, PANYA_EXIT_INVALID, "%s:%d: %s", state->name, xe->line,
+                    one_line(xe, message, sizeof message));
+}
+
+static void ignore_schema_error(void *ctx, const xmlError *xe)
+{
+    (void)ctx;
+    (void)xe;
+}
+
+static int validate(xmlDoc *doc, const char *name, panya_error *err)
+{
+    xmlSchemaParserCtxt *parser =
+        xmlSchemaNewMemParserCtxt(codec_profiles_xsd, (int)codec_profiles_xsd_size);
+    if (!parser)
+        return panya_error_oom(err);
+    xmlSchemaSetParserStructuredErrors(parser, (xmlStructuredErrorFunc)ignore_schema_error, NULL);
+    xmlSchema *schema = xmlSchemaParse(parser);
+    xmlSchemaFreeParserCtxt(parser);
+    if (!schema)
+        return panya_error_set(err, PANYA_EXIT_INTERNAL, "codecs/profiles.xsd: does not compile");
+    xmlSchemaValidCtxt *valid = xmlSchemaNewValidCtxt(schema);
+    if (!valid) {
+        xmlSchemaFree(schema);
+        return panya_error_oom(err);
+    }
+    schema_errors state = {err, name, 0};
+    xmlSchemaSetValidStructuredErrors(valid, (xmlStructuredErrorFunc)record_schema_error, &state);
+    int rc = xmlSchemaValidateDoc(valid, doc);
+    xmlSchemaFreeValidCtxt(valid);
+    xmlSchemaFree(schema);
+    if (rc != 0 && !state.failed)
+        panya_error_set(err, PANYA_EXIT_INVALID, "%s: does not match the profile schema", name);
+    return rc == 0 ? 0 : -1;
+}
+
+static const char *attr(xmlNode *node, const char *name, char *buf, size_t size)
+{
+    xmlChar *value = xmlGetProp(node, (const xmlChar *)name);
+    snprintf(buf, size, "%s", value ? (const char *)value : "");
+    xmlFree(value);
+    return buf;
+}
+
+static int attr_int(xmlNode *node, const char *name)
+{
+    char buf[64];
+    return atoi(attr(node, name, buf, sizeof buf));
+}
+
+static double attr_double(xmlNode *node, const char *name)
+{
+    char buf[64];
+    return strtod(attr(node, name, buf, sizeof buf), NULL);
+}
+
+static xmlNode *child(xmlNode *parent, const char *name)
+{
+    for (xmlNode *n = parent->children; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0)
+            return n;
+    return NULL;
+}
+
+static void read_audio(xmlNode *node, codec_audio_settings *audio)
+{
+    attr(node, "codec", audio->codec, sizeof audio->codec);
+    audio->bitrate_kbps = attr_int(node, "bitrate-kbps");
+    audio->channels = attr_int(node, "channels");
+    audio->sample_rate = attr_int(node, "sample-rate");
+}
+
+static void read_profile(xmlNode *node, codec_profile *p)
+{
+    attr(node, "name", p->name, sizeof p->name);
+    p->version = attr_int(node, "version");
+
+    xmlNode *video = child(node, "video");
+    codec_video_settings *v = &p->video;
+    attr(video, "codec", v->codec, sizeof v->codec);
+    attr(video, "profile", v->profile, sizeof v->profile);
+    v->max_width = attr_int(video, "max-width");
+    v->max_height = attr_int(video, "max-height");
+    v->max_fps = attr_double(video, "max-fps");
+    v->crf = attr_int(video, "crf");
+    v->maxrate_kbps = attr_int(video, "maxrate-kbps");
+    v->bufsize_kbps = attr_int(video, "bufsize-kbps");
+    v->keyframe_seconds = attr_double(video, "keyframe-seconds");
+    attr(video, "preset", v->preset, sizeof v->preset);
+    read_audio(child(video, "audio"), &v->audio);
+
+    read_audio(child(node, "audio"), &p->audio);
+
+    xmlNode *image = child(node, "image");
+    p->image.max_side = attr_int(image, "max-side");
+    p->image.quality = attr_int(image, "quality");
+    p->image.lossless_max_colors = attr_int(image, "lossless-max-colors");
+}
+
+/* Rules the schema cannot express: which presets go with which encoder. */
+static int check_profile(const codec_profile *p, const char *name, panya_error *err)
+{
+    bool numeric = p->video.preset[0] >= '0' && p->video.preset[0] <= '9';
+    bool av1 = strcmp(p->video.codec, "av1") == 0;
+    if (av1 != numeric)
+        return panya_error_set(err, PANYA_EXIT_INVALID,
+                               "%s: profile '%s': preset '%s' does not suit %s (x264 takes a "
+                               "name such as 'slow', SVT-AV1 a number 0-13)",
+                               name, p->name, p->video.preset, p->video.codec);
+    if (av1 && strcmp(p->video.profile, "main") != 0)
+        return panya_error_set(err, PANYA_EXIT_INVALID,
+                               "%s: profile '%s': AV1 video has only the 'main' profile", name,
+                               p->name);
+    return 0;
+}
+
+int codec_profiles_load_memory(codec_profile_set *set, const char *xml, size_t len,
+                               const char *name, panya_error *err)
+{
+    memset(set, 0, sizeof *set);
+    if (len > 1024 * 1024)
+        return panya_error_set(err, PANYA_EXIT_INVALID, "%s: too large for a profile file",
+                               name);
+    xmlDoc *doc = xmlReadMemory(xml, (int)len, name, NULL, SAFE_XML_OPTIONS);
+    if (!doc) {
+        const xmlError *xe = xmlGetLastError();
+        char message[512];
+        return panya_error_set(err, PANYA_EXIT_INVALID, "%s:%d: not well-formed XML: %s", name,
+                               xe ? xe->line : 0, one_line(xe, message, sizeof message));
+    }
+    if (validate(doc, name, err) != 0) {
+        xmlFreeDoc(doc);
+        return -1;
+    }
+    xmlNode *root = xmlDocGetRootElement(doc);
+    size_t count = 0;
+    for (xmlNode *n = root->children; n; n = n->next)
+        count += n->type == XML_ELEMENT_NODE;
+    set->profiles = calloc(count, sizeof *set->profiles);
+    if (!set->profiles) {
+        xmlFreeDoc(doc);
+        return panya_error_oom(err);
+    }
+    for (xmlNode *n = root->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        codec_profile *p = &set->profiles[set->count++];
+        read_profile(n, p);
+        if (check_profile(p, name, err) != 0) {
+            xmlFreeDoc(doc);
+            codec_profiles_free(set);
+            return -1;
+        }
+    }
+    xmlFreeDoc(doc);
+    return 0;
+}
+
+int codec_profiles_load_default(codec_profile_set *set, panya_error *err)
+{
+    return codec_profiles_load_memory(set, codec_profiles_xml, codec_profiles_xml_size,
+                                      "built-in profiles", err);
+}
+
+int codec_profiles_load_file(codec_profile_set *set, const char *path, panya_error *err)
+{
+    memset(set, 0, sizeof *set);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return panya_error_errno(err, PANYA_EXIT_USAGE, errno, "%s: cannot open", path);
+    enum { LIMIT = 1024 * 1024 };
+    char *buf = malloc(LIMIT + 1);
+    if (!buf) {
+        fclose(f);
+        return panya_error_oom(err);
+    }
+    size_t len = fread(buf, 1, LIMIT + 1, f);
+    int read_failed = ferror(f);
+    fclose(f);
+    int rc;
+    if (read_failed)
+        rc = panya_error_set(err, PANYA_EXIT_USAGE, "%s: cannot read", path);
+    else
+        rc = codec_profiles_load_memory(set, buf, len, path, err);
+    free(buf);
+    return rc;
+}
+
+const codec_profile *codec_profiles_find(const codec_profile_set *set, const char *name)
+{
+    for (size_t i = 0; i < set->count; i++)
+        if (strcmp(set->profiles[i].name, name) == 0)
+            return &set->profiles[i];
+    return NULL;
+}
+
+void codec_profiles_free(codec_profile_set *set)
+{
+    free(set->profiles);
+    set->profiles = NULL;
+    set->count = 0;
+}
