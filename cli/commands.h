@@ -11,6 +11,7 @@ typedef struct panya_command {
 } panya_command;
 
 /* One line per command file; keep in the order `panya --help` lists them. */
+extern const panya_command panya_command_validate;
 
 /* Looks a command up by name; NULL when there is none. */
 const panya_command *panya_find_command(const char *name);

@@ -8,6 +8,7 @@
 
 /* In the order `panya --help` lists them; NULL ends the table. */
 static const panya_command *const commands[] = {
+    &panya_command_validate,
     NULL,
 };
 
