@@ -18,6 +18,7 @@ extern const panya_command panya_command_extract;
 extern const panya_command panya_command_cat;
 extern const panya_command panya_command_probe;
 extern const panya_command panya_command_transcode;
+extern const panya_command panya_command_validate;
 
 /* Looks a command up by name; NULL when there is none. */
 const panya_command *panya_find_command(const char *name);

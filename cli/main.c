@@ -15,6 +15,7 @@ static const panya_command *const commands[] = {
     &panya_command_cat,
     &panya_command_probe,
     &panya_command_transcode,
+    &panya_command_validate,
     NULL,
 };
 

@@ -1,0 +1,197 @@
+/* panya validate: SCORM package validation for CI jobs. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli_output.h"
+#include "cli/commands.h"
+#include "cli/validate_report.h"
+#include "common/error.h"
+#include "packer/scorm_validate.h"
+
+enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_JUNIT };
+
+typedef struct validate_args {
+    bool recursive;
+    bool strict;
+    enum output_format format;
+    const char *schema_dir;
+    char **paths; /* points into argv */
+    int path_count;
+} validate_args;
+
+static int parse_args(int argc, char **argv, validate_args *args)
+{
+    bool options_done = false;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (options_done || arg[0] != '-' || strcmp(arg, "-") == 0) {
+            args->paths[args->path_count++] = argv[i];
+        } else if (strcmp(arg, "--") == 0) {
+            options_done = true;
+        } else if (strcmp(arg, "-r") == 0 || strcmp(arg, "--recursive") == 0) {
+            args->recursive = true;
+        } else if (strcmp(arg, "--strict") == 0) {
+            args->strict = true;
+        } else if (strcmp(arg, "--format") == 0 || strncmp(arg, "--format=", 9) == 0) {
+            const char *value = arg[8] == '=' ? arg + 9 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!value)
+                return cli_usage_error(&panya_command_validate, "--format needs a value");
+            if (strcmp(value, "text") == 0)
+                args->format = FORMAT_TEXT;
+            else if (strcmp(value, "json") == 0)
+                args->format = FORMAT_JSON;
+            else if (strcmp(value, "junit") == 0)
+                args->format = FORMAT_JUNIT;
+            else
+                return cli_usage_error(&panya_command_validate,
+                                       "unknown format '%s' (text, json or junit)", value);
+        } else if (strcmp(arg, "--schemas") == 0 || strncmp(arg, "--schemas=", 10) == 0) {
+            const char *value = arg[9] == '=' ? arg + 10 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!value)
+                return cli_usage_error(&panya_command_validate, "--schemas needs a folder");
+            args->schema_dir = value;
+        } else {
+            return cli_usage_error(&panya_command_validate, "unknown option '%s'", arg);
+        }
+    }
+    if (args->path_count == 0)
+        return cli_usage_error(&panya_command_validate, "no package given");
+    return PANYA_EXIT_OK;
+}
+
+/* Expands --recursive folders into the packages under them. Returns an exit code. */
+static int collect_packages(const validate_args *args, scorm_files *list)
+{
+    int status = PANYA_EXIT_OK;
+    for (int i = 0; i < args->path_count; i++) {
+        struct stat st;
+        const char *path = args->paths[i];
+        if (!args->recursive || stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            if (scorm_files_add(list, path) != 0)
+                return PANYA_EXIT_INTERNAL;
+            continue;
+        }
+        panya_error err = {0};
+        scorm_files found;
+        scorm_files_init(&found);
+        if (scorm_find_packages(path, &found, &err) != 0)
+            status = cli_report_error(&err);
+        else if (found.count == 0)
+            cli_warn("%s: no SCORM package (folder with imsmanifest.xml, or .zip) found", path);
+        for (size_t k = 0; k < found.count && status == PANYA_EXIT_OK; k++)
+            if (scorm_files_add(list, found.paths[k]) != 0)
+                status = PANYA_EXIT_INTERNAL;
+        scorm_files_free(&found);
+    }
+    return status;
+}
+
+static int open_schemas(const validate_args *args, scorm_schema_set **schemas, char **note)
+{
+    char *dir = scorm_schema_dir_find(args->schema_dir);
+    if (!dir) {
+        *note = strdup("no trusted SCORM schema folder (give --schemas DIR or set "
+                       "PANYA_SCHEMA_DIR)");
+        return *note ? PANYA_EXIT_OK : PANYA_EXIT_INTERNAL;
+    }
+    panya_error err = {0};
+    int status = PANYA_EXIT_OK;
+    if (scorm_schema_set_open(schemas, dir, &err) != 0)
+        status = cli_report_error(&err);
+    free(dir);
+    return status;
+}
+
+static int run_validate(int argc, char **argv)
+{
+    validate_args args = {0};
+    args.paths = calloc((size_t)argc, sizeof *args.paths);
+    if (!args.paths)
+        return PANYA_EXIT_INTERNAL;
+    int status = parse_args(argc, argv, &args);
+    scorm_schema_set *schemas = NULL;
+    char *note = NULL;
+    scorm_files list;
+    scorm_files_init(&list);
+    scorm_report *reports = NULL;
+    size_t report_count = 0;
+    if (status == PANYA_EXIT_OK)
+        status = open_schemas(&args, &schemas, &note);
+    if (status == PANYA_EXIT_OK)
+        status = collect_packages(&args, &list);
+    if (status == PANYA_EXIT_OK && list.count == 0)
+        status = PANYA_EXIT_USAGE;
+    if (status == PANYA_EXIT_OK && !(reports = calloc(list.count, sizeof *reports)))
+        status = PANYA_EXIT_INTERNAL;
+
+    bool io_failed = false, failed = false;
+    scorm_validate_options options = {.schemas = schemas, .schema_note = note};
+    for (size_t i = 0; status == PANYA_EXIT_OK && i < list.count; i++) {
+        scorm_report *report = &reports[report_count];
+        if (scorm_report_init(report, list.paths[i]) != 0) {
+            status = PANYA_EXIT_INTERNAL;
+            break;
+        }
+        panya_error err = {0};
+        if (scorm_validate_package(list.paths[i], &options, report, &err) != 0) {
+            int code = cli_report_error(&err);
+            scorm_report_free(report);
+            if (code != PANYA_EXIT_USAGE)
+                status = code;
+            io_failed = true;
+            continue;
+        }
+        failed |= !validate_report_passed(report, args.strict);
+        report_count++;
+    }
+    if (status == PANYA_EXIT_OK) {
+        if (args.format == FORMAT_JSON)
+            validate_print_json(stdout, reports, report_count, args.strict);
+        else if (args.format == FORMAT_JUNIT)
+            validate_print_junit(stdout, reports, report_count, args.strict);
+        else
+            validate_print_text(stdout, reports, report_count, args.strict);
+        if (fflush(stdout) != 0)
+            status = PANYA_EXIT_OUTPUT;
+        else
+            status = io_failed ? PANYA_EXIT_USAGE : failed ? PANYA_EXIT_INVALID : PANYA_EXIT_OK;
+    }
+    for (size_t i = 0; i < report_count; i++)
+        scorm_report_free(&reports[i]);
+    free(reports);
+    scorm_files_free(&list);
+    free(note);
+    scorm_schema_set_free(schemas);
+    free(args.paths);
+    return status;
+}
+
+const panya_command panya_command_validate = {
+    .name = "validate",
+    .summary = "check SCORM packages (zip or folder) for CI",
+    .help =
+        "usage: panya validate [--recursive] [--strict] [--format text|json|junit]\n"
+        "                      [--schemas DIR] PATH...\n"
+        "\n"
+        "Checks each SCORM package (a .zip, read without unpacking, or an unpacked folder):\n"
+        "imsmanifest.xml at the root, well-formed XML, SCORM version, referenced XSDs present,\n"
+        "schema validity against trusted XSDs, every href, the SCORM rules XSDs cannot express,\n"
+        "and files nothing references. Hostile zips (.. paths, links, zip bombs) are reported,\n"
+        "never unpacked. Rule ids and the JSON format: docs/VALIDATE.md.\n"
+        "\n"
+        "  -r, --recursive  PATH folders are searched for packages (folders holding\n"
+        "                   imsmanifest.xml, and .zip files)\n"
+        "  --strict         warnings fail too\n"
+        "  --format F       text (default), json, or junit (one testsuite per package,\n"
+        "                   one testcase per rule)\n"
+        "  --schemas DIR    trusted XSDs (DIR/scorm12, DIR/scorm2004); default\n"
+        "                   $PANYA_SCHEMA_DIR, then the install location; without any,\n"
+        "                   schema validation is skipped and the report says so\n"
+        "\n"
+        "Exit status: 0 every package valid (warnings allowed), 1 a package is invalid or not\n"
+        "SCORM (or has warnings under --strict), 2 usage error or a path that cannot be read.\n",
+    .run = run_validate,
+};
