@@ -37,13 +37,23 @@ bundle_manifest *bundle_manifest_new(const char *id, const char *version)
     return m;
 }
 
-static void free_titles(manifest_titles *titles)
+void manifest_titles_free(manifest_titles *titles)
 {
     for (size_t i = 0; i < titles->count; i++) {
         free(titles->items[i].lang);
         free(titles->items[i].text);
     }
     free(titles->items);
+    titles->items = NULL;
+    titles->count = 0;
+}
+
+const char *manifest_titles_pick(const manifest_titles *titles, const char *lang)
+{
+    for (size_t i = 0; i < titles->count; i++)
+        if (strcmp(titles->items[i].lang, lang) == 0)
+            return titles->items[i].text;
+    return titles->count ? titles->items[0].text : NULL;
 }
 
 static void free_variant(manifest_variant *v)
@@ -65,17 +75,17 @@ void bundle_manifest_free(bundle_manifest *m)
                 free(lesson->items[i].id);
                 free(lesson->items[i].kind);
                 free(lesson->items[i].path);
-                free_titles(&lesson->items[i].titles);
+                manifest_titles_free(&lesson->items[i].titles);
             }
             free(lesson->items);
             free(lesson->id);
-            free_titles(&lesson->titles);
+            manifest_titles_free(&lesson->titles);
         }
         free(course->lessons);
         free(course->id);
         free(course->grade);
         free(course->subject);
-        free_titles(&course->titles);
+        manifest_titles_free(&course->titles);
     }
     free(m->courses);
     for (size_t f = 0; f < m->file_count; f++) {
@@ -88,7 +98,7 @@ void bundle_manifest_free(bundle_manifest *m)
     for (size_t d = 0; d < m->folder_count; d++)
         free(m->folders[d]);
     free(m->folders);
-    free_titles(&m->titles);
+    manifest_titles_free(&m->titles);
     free(m->id);
     free(m->version);
     free(m);

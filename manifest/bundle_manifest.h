@@ -85,6 +85,12 @@ void bundle_manifest_free(bundle_manifest *m);
 /* Appends a title. Returns 0, or -1 when out of memory. */
 int manifest_titles_add(manifest_titles *titles, const char *lang, const char *text);
 
+/* Frees every title and empties the list. */
+void manifest_titles_free(manifest_titles *titles);
+
+/* The title in `lang`, else the first one, else NULL. */
+const char *manifest_titles_pick(const manifest_titles *titles, const char *lang);
+
 /* Adds a file (no variants yet); returns it, or NULL with err set (unsafe path, OOM).
  * The pointer stays valid until the next add or bundle_manifest_finish. */
 manifest_file *bundle_manifest_add_file(bundle_manifest *m, const char *path, panya_error *err);

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/utf8.h"
 #include "manifest/bundle_manifest.h"
+#include "manifest/xml_input.h"
 
 typedef struct read_context {
     const char *name; /* display name for messages */
@@ -26,9 +26,7 @@ static int fail_at(read_context *rc, const xmlNode *node, const char *fmt, const
 
 static bool is_element(const xmlNode *node, const char *name)
 {
-    return node->type == XML_ELEMENT_NODE && node->ns &&
-           strcmp((const char *)node->ns->href, MANIFEST_NAMESPACE) == 0 &&
-           strcmp((const char *)node->name, name) == 0;
+    return xml_input_is_element(node, MANIFEST_NAMESPACE, name);
 }
 
 /* Our elements are checked; elements in other namespaces are extensions and skipped. */
@@ -85,23 +83,7 @@ static int parse_u64(read_context *rc, const xmlNode *node, const char *name, ui
 
 static int read_titles(read_context *rc, const xmlNode *parent, manifest_titles *titles)
 {
-    for (const xmlNode *n = parent->children; n; n = n->next) {
-        if (!is_element(n, "title"))
-            continue;
-        xmlChar *lang = xmlNodeGetLang(n);
-        xmlChar *text = xmlNodeGetContent(n);
-        int status = 0;
-        if (!lang || !*lang)
-            status = fail_at(rc, n, "%s", "<title> needs an xml:lang attribute");
-        else if (manifest_titles_add(titles, (const char *)lang,
-                                     text ? (const char *)text : "") != 0)
-            status = panya_error_oom(rc->err);
-        xmlFree(lang);
-        xmlFree(text);
-        if (status)
-            return -1;
-    }
-    return 0;
+    return xml_input_read_titles(parent, MANIFEST_NAMESPACE, titles, rc->name, rc->err);
 }
 
 static int read_variant(read_context *rc, const xmlNode *node, manifest_file *file)
@@ -278,48 +260,14 @@ static int read_root(read_context *rc, const xmlNode *root)
     return 0;
 }
 
-typedef struct first_xml_error {
-    int line;
-    char message[512];
-    bool seen;
-} first_xml_error;
-
-static void capture_xml_error(void *ctx, xmlErrorPtr error)
-{
-    first_xml_error *first = ctx;
-    if (first->seen || !error)
-        return;
-    first->seen = true;
-    first->line = error->line;
-    snprintf(first->message, sizeof first->message, "%s",
-             error->message ? error->message : "malformed XML");
-    first->message[strcspn(first->message, "\n")] = '\0';
-}
-
 bundle_manifest *bundle_manifest_read_xml(const uint8_t *xml, size_t len,
                                           const char *display_name, panya_error *err)
 {
-    if (len > INT32_MAX) {
-        panya_error_set(err, PANYA_EXIT_INVALID, "%s: manifest too large", display_name);
+    xmlDocPtr doc = xml_input_parse(xml, len, display_name, err);
+    if (!doc)
         return NULL;
-    }
-    first_xml_error first = {0};
-    xmlSetStructuredErrorFunc(&first, capture_xml_error);
-    xmlDocPtr doc = xmlReadMemory((const char *)xml, (int)len, display_name, "UTF-8",
-                                  XML_PARSE_NONET | XML_PARSE_NOWARNING);
-    xmlSetStructuredErrorFunc(NULL, NULL);
-    if (!doc) {
-        panya_error_set(err, PANYA_EXIT_INVALID, "%s: line %d: malformed XML: %s", display_name,
-                        first.line, first.seen ? first.message : "unreadable");
-        return NULL;
-    }
     read_context rc = {.name = display_name, .err = err};
-    int status;
-    if (doc->intSubset || doc->extSubset)
-        status = fail_at(&rc, (const xmlNode *)doc->intSubset, "%s",
-                         "a manifest must not have a DOCTYPE");
-    else
-        status = read_root(&rc, xmlDocGetRootElement(doc));
+    int status = read_root(&rc, xmlDocGetRootElement(doc));
     xmlFreeDoc(doc);
     if (status == 0 && bundle_manifest_finish(rc.m, err) != 0) {
         panya_error_prefix(err, "%s: ", display_name);

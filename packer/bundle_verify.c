@@ -29,10 +29,8 @@ static int push_unique(char ***items, size_t *count, const char *s)
 
 static const char *title_of(const manifest_titles *titles, const char *fallback)
 {
-    for (size_t i = 0; i < titles->count; i++)
-        if (strcmp(titles->items[i].lang, "en") == 0)
-            return titles->items[i].text;
-    return titles->count ? titles->items[0].text : fallback;
+    const char *title = manifest_titles_pick(titles, "en");
+    return title ? title : fallback;
 }
 
 static bool item_covers(const manifest_item *item, const char *path)

@@ -1,0 +1,85 @@
+#include "manifest/xml_input.h"
+
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct first_xml_error {
+    int line;
+    char message[512];
+    bool seen;
+} first_xml_error;
+
+static void capture_xml_error(void *ctx, xmlErrorPtr error)
+{
+    first_xml_error *first = ctx;
+    if (first->seen || !error)
+        return;
+    first->seen = true;
+    first->line = error->line;
+    snprintf(first->message, sizeof first->message, "%s",
+             error->message ? error->message : "malformed XML");
+    first->message[strcspn(first->message, "\n")] = '\0';
+}
+
+xmlDocPtr xml_input_parse(const uint8_t *xml, size_t len, const char *display_name,
+                          panya_error *err)
+{
+    if (len > INT32_MAX) {
+        panya_error_set(err, PANYA_EXIT_INVALID, "%s: too large for an XML file", display_name);
+        return NULL;
+    }
+    first_xml_error first = {0};
+    xmlSetStructuredErrorFunc(&first, capture_xml_error);
+    xmlDocPtr doc = xmlReadMemory((const char *)xml, (int)len, display_name, "UTF-8",
+                                  XML_PARSE_NONET | XML_PARSE_NOWARNING);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    if (!doc) {
+        panya_error_set(err, PANYA_EXIT_INVALID, "%s: line %d: malformed XML: %s", display_name,
+                        first.line, first.seen ? first.message : "unreadable");
+        return NULL;
+    }
+    if (doc->intSubset || doc->extSubset) {
+        long line = doc->intSubset ? xmlGetLineNo((xmlNodePtr)doc->intSubset) : 0;
+        panya_error_set(err, PANYA_EXIT_INVALID, "%s: line %ld: a DOCTYPE is not allowed here",
+                        display_name, line);
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    if (!xmlDocGetRootElement(doc)) {
+        panya_error_set(err, PANYA_EXIT_INVALID, "%s: no root element", display_name);
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+bool xml_input_is_element(const xmlNode *node, const char *ns, const char *name)
+{
+    return node->type == XML_ELEMENT_NODE && node->ns &&
+           strcmp((const char *)node->ns->href, ns) == 0 &&
+           strcmp((const char *)node->name, name) == 0;
+}
+
+int xml_input_read_titles(const xmlNode *parent, const char *ns, manifest_titles *titles,
+                          const char *display_name, panya_error *err)
+{
+    for (const xmlNode *n = parent->children; n; n = n->next) {
+        if (!xml_input_is_element(n, ns, "title"))
+            continue;
+        xmlChar *lang = xmlNodeGetLang(n);
+        xmlChar *text = xmlNodeGetContent(n);
+        int status = 0;
+        if (!lang || !*lang)
+            status = panya_error_set(err, PANYA_EXIT_INVALID,
+                                     "%s: line %ld: <title> needs an xml:lang attribute",
+                                     display_name, xmlGetLineNo(n));
+        else if (manifest_titles_add(titles, (const char *)lang, text ? (const char *)text : "") != 0)
+            status = panya_error_oom(err);
+        xmlFree(lang);
+        xmlFree(text);
+        if (status)
+            return -1;
+    }
+    return 0;
+}

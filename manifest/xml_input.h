@@ -1,0 +1,28 @@
+/* Parsing XML that panya did not write (bundle manifests, course files) as hostile input:
+ * no network, no entity substitution, no DTD loading, and any DOCTYPE refused, so neither
+ * XXE nor "billion laughs" can work. Errors name the file and the line. */
+#ifndef PANYA_MANIFEST_XML_INPUT_H
+#define PANYA_MANIFEST_XML_INPUT_H
+
+#include <libxml/tree.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "manifest/bundle_manifest.h"
+
+/* Returns the parsed document, or NULL with err (PANYA_EXIT_INVALID) naming display_name and
+ * the line of the first problem. Free with xmlFreeDoc. */
+xmlDocPtr xml_input_parse(const uint8_t *xml, size_t len, const char *display_name,
+                          panya_error *err);
+
+/* True when node is an element named `name` in namespace `ns`. */
+bool xml_input_is_element(const xmlNode *node, const char *ns, const char *name);
+
+/* Appends every <title xml:lang="…"> child of parent (in namespace ns) to titles. A title
+ * without xml:lang is an error naming display_name and the line. Returns 0 or -1. */
+int xml_input_read_titles(const xmlNode *parent, const char *ns, manifest_titles *titles,
+                          const char *display_name, panya_error *err);
+
+#endif
