@@ -1,34 +1,46 @@
-/* panya pack DIR -o OUT.panya */
+/* panya pack INPUT -o OUT.panya */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli_output.h"
-#include "packer/pack_folder.h"
+#include "cli/pack_output.h"
+#include "packer/pack.h"
 
 static int run_pack(int argc, char **argv);
 
 const panya_command panya_command_pack = {
     .name = "pack",
-    .summary = "pack a folder into a .panya bundle",
+    .summary = "pack lessons (KPL courses, SCORM, a folder) into a .panya bundle",
     .help =
-        "usage: panya pack DIR -o OUT.panya [options]\n"
+        "usage: panya pack INPUT -o OUT.panya [options]\n"
         "\n"
-        "Packs the files below DIR into one bundle: every file named by the SHA-256 of its\n"
-        "bytes and stored once, text compressed with zstd (with per-type dictionaries when\n"
-        "they help), media stored raw and aligned for streaming. The same input always gives\n"
-        "the same bytes. An earlier OUT.panya is replaced only once the new one is complete.\n"
+        "INPUT is a SCORM package (zip or folder), a KPL course export (a folder with one\n"
+        "folder per course) or any other folder (packed as it is); see docs/SOURCES.md.\n"
+        "Every video, audio and image is transcoded to each selected profile and keeps its\n"
+        "path; text is stored unchanged and compressed. Transcodes are cached, so a repack\n"
+        "redoes only what changed. The same input always gives the same bytes, and an\n"
+        "earlier OUT.panya is replaced only once the new one is complete.\n"
         "\n"
         "Options:\n"
         "  -o, --output FILE      the bundle to write (required)\n"
-        "      --profile source   store files unchanged (the default and, for now, only one)\n"
-        "      --id ID            pack id (default: the folder's name)\n"
+        "      --profiles LIST    profiles to make, comma-separated (default: small,low);\n"
+        "                         'source' alone stores every file unchanged\n"
+        "      --profile NAME     one profile (may be repeated); --profile source as above\n"
+        "      --profiles-file F  your own profile file (docs/PROFILES.md)\n"
+        "      --source KIND      scorm, kpl or folder (default: detected)\n"
+        "      --keep-going       pack the other lessons when one is broken, and list it\n"
+        "      --cache DIR        transcode cache (default: $XDG_CACHE_HOME/panya)\n"
+        "      --report FILE      write per-item figures as JSON (sizes, SSIM, time, cache)\n"
+        "      --schemas DIR      trusted SCORM XSDs for validation (or PANYA_SCHEMA_DIR)\n"
+        "      --id ID            pack id (default: the input's name)\n"
         "      --pack-version V   pack version (default: 1)\n"
-        "      --title TEXT       English title (default: the folder's name)\n"
+        "      --title TEXT       English title (default: the input's name)\n"
         "      --title-lo TEXT    Lao title\n"
         "      --level N          zstd level for text, 1-22 (default: 19)\n"
-        "      --threads N        compression threads (default: one per core)\n"
+        "      --threads N        cores to use (default: all)\n"
         "      --no-dictionaries  do not train compression dictionaries\n"
         "  -q, --quiet            print nothing but errors\n",
     .run = run_pack,
@@ -44,81 +56,104 @@ static int parse_int(const char *text, int min, int max, int *out)
     return 0;
 }
 
-static void print_summary(const char *out_path, const pack_folder_summary *s)
+/* Splits a comma-separated list into opts->profiles (pointing into `list`, which is kept). */
+static int add_profiles(pack_options *opts, char *list)
 {
-    char in[32], out[32];
-    cli_format_bytes(s->input_bytes, in, sizeof in);
-    cli_format_bytes(s->bundle.bundle_bytes, out, sizeof out);
-    double ratio = s->input_bytes ? 100.0 * (double)s->bundle.bundle_bytes / (double)s->input_bytes
-                                  : 0.0;
-    printf("Packed %llu files (%s) into %s: %s (%.1f%% of the input)\n",
-           (unsigned long long)s->files, in, out_path, out, ratio);
-    printf("  %llu objects (%llu duplicate files stored once), %llu compressed, "
-           "%llu dictionaries\n",
-           (unsigned long long)s->bundle.objects, (unsigned long long)s->bundle.duplicates,
-           (unsigned long long)s->bundle.compressed_objects,
-           (unsigned long long)s->bundle.dictionaries);
+    for (char *save = NULL, *name = strtok_r(list, ",", &save); name;
+         name = strtok_r(NULL, ",", &save)) {
+        if (opts->profile_count == PACK_MAX_PROFILES)
+            return -1;
+        opts->profiles[opts->profile_count++] = name;
+    }
+    return 0;
 }
 
 static int run_pack(int argc, char **argv)
 {
     const panya_command *cmd = &panya_command_pack;
+    enum { OPT_PROFILES = 256, OPT_PROFILES_FILE, OPT_SOURCE, OPT_KEEP_GOING, OPT_CACHE,
+           OPT_REPORT, OPT_SCHEMAS, OPT_ID, OPT_VERSION, OPT_TITLE, OPT_TITLE_LO, OPT_LEVEL,
+           OPT_THREADS, OPT_NO_DICT, OPT_PROFILE };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
-        {"profile", required_argument, NULL, 'p'},
-        {"id", required_argument, NULL, 'i'},
-        {"pack-version", required_argument, NULL, 'V'},
-        {"title", required_argument, NULL, 't'},
-        {"title-lo", required_argument, NULL, 'L'},
-        {"level", required_argument, NULL, 'l'},
-        {"threads", required_argument, NULL, 'j'},
-        {"no-dictionaries", no_argument, NULL, 'D'},
+        {"profiles", required_argument, NULL, OPT_PROFILES},
+        {"profile", required_argument, NULL, OPT_PROFILE},
+        {"profiles-file", required_argument, NULL, OPT_PROFILES_FILE},
+        {"source", required_argument, NULL, OPT_SOURCE},
+        {"keep-going", no_argument, NULL, OPT_KEEP_GOING},
+        {"cache", required_argument, NULL, OPT_CACHE},
+        {"report", required_argument, NULL, OPT_REPORT},
+        {"schemas", required_argument, NULL, OPT_SCHEMAS},
+        {"id", required_argument, NULL, OPT_ID},
+        {"pack-version", required_argument, NULL, OPT_VERSION},
+        {"title", required_argument, NULL, OPT_TITLE},
+        {"title-lo", required_argument, NULL, OPT_TITLE_LO},
+        {"level", required_argument, NULL, OPT_LEVEL},
+        {"threads", required_argument, NULL, OPT_THREADS},
+        {"no-dictionaries", no_argument, NULL, OPT_NO_DICT},
         {"quiet", no_argument, NULL, 'q'},
         {0},
     };
-    pack_folder_options opts = {0};
-    const char *output = NULL;
+    pack_options opts = {0};
+    const char *output = NULL, *report = NULL;
     bool quiet = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:q", options, NULL)) != -1) {
         switch (c) {
         case 'o': output = optarg; break;
-        case 'p':
-            if (strcmp(optarg, "source") != 0)
-                return cli_usage_error(cmd, "unknown profile '%s' (this version packs files "
-                                            "unchanged: --profile source)", optarg);
+        case OPT_PROFILES:
+        case OPT_PROFILE:
+            if (add_profiles(&opts, optarg) != 0)
+                return cli_usage_error(cmd, "at most %d profiles", PACK_MAX_PROFILES);
             break;
-        case 'i': opts.id = optarg; break;
-        case 'V': opts.version = optarg; break;
-        case 't': opts.title = optarg; break;
-        case 'L': opts.title_lo = optarg; break;
-        case 'l':
+        case OPT_PROFILES_FILE: opts.profiles_file = optarg; break;
+        case OPT_SOURCE: opts.source_kind = optarg; break;
+        case OPT_KEEP_GOING: opts.keep_going = true; break;
+        case OPT_CACHE: opts.cache_dir = optarg; break;
+        case OPT_REPORT: report = optarg; opts.measure_ssim = true; break;
+        case OPT_SCHEMAS: opts.schema_dir = optarg; break;
+        case OPT_ID: opts.id = optarg; break;
+        case OPT_VERSION: opts.version = optarg; break;
+        case OPT_TITLE: opts.title = optarg; break;
+        case OPT_TITLE_LO: opts.title_lo = optarg; break;
+        case OPT_LEVEL:
             if (parse_int(optarg, 1, 22, &opts.writer.compression_level) != 0)
                 return cli_usage_error(cmd, "--level takes a number from 1 to 22");
             break;
-        case 'j':
-            if (parse_int(optarg, 1, 256, &opts.writer.threads) != 0)
+        case OPT_THREADS:
+            if (parse_int(optarg, 1, 256, &opts.threads) != 0)
                 return cli_usage_error(cmd, "--threads takes a number from 1 to 256");
+            opts.writer.threads = opts.threads;
             break;
-        case 'D': opts.writer.no_dictionaries = true; break;
+        case OPT_NO_DICT: opts.writer.no_dictionaries = true; break;
         case 'q': quiet = true; break;
         default: return cli_usage_error(cmd, "unknown option");
         }
     }
     if (optind != argc - 1)
-        return cli_usage_error(cmd, "expected one folder to pack");
+        return cli_usage_error(cmd, "expected one INPUT to pack");
     if (!output)
         return cli_usage_error(cmd, "missing -o OUT.panya");
-    pack_folder_summary summary;
+    for (size_t i = 0; i < opts.profile_count; i++)
+        if (strcmp(opts.profiles[i], "source") == 0 && opts.profile_count > 1)
+            return cli_usage_error(cmd, "'source' cannot be combined with other profiles");
+    pack_progress_display display = {.enabled = !quiet && isatty(STDERR_FILENO)};
+    opts.progress = pack_progress_show;
+    opts.progress_ctx = &display;
+    pack_summary summary;
     panya_error err = {0};
-    int status = pack_folder(argv[optind], output, &opts, &summary, &err);
+    int status = pack_run(argv[optind], output, &opts, &summary, &err);
+    pack_progress_end(&display);
     for (size_t i = 0; i < summary.warning_count; i++)
         cli_warn("%s", summary.warnings[i]);
-    pack_folder_summary_free(&summary);
-    if (status != 0)
-        return cli_report_error(&err);
-    if (!quiet)
-        print_summary(output, &summary);
-    return PANYA_EXIT_OK;
+    if (status == 0 && report && pack_write_report(report, output, &summary, &err) != 0)
+        status = -1;
+    if (status == 0 && !quiet)
+        pack_print_summary(output, &summary);
+    else if (status == 0)
+        for (size_t i = 0; i < summary.skipped_count; i++)
+            cli_warn("skipped: %s", summary.skipped[i]);
+    pack_summary_free(&summary);
+    return status == 0 ? PANYA_EXIT_OK : cli_report_error(&err);
 }

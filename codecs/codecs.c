@@ -17,7 +17,7 @@ static const codec_encoder *const encoders[] = {
     NULL,
 };
 
-static void encoder_id(char *buf, size_t size)
+void codec_encoder_versions(char *buf, size_t size)
 {
     unsigned lavc = avcodec_version(), lavf = avformat_version(), lavfi = avfilter_version();
     int webp = WebPGetEncoderVersion();
@@ -59,6 +59,6 @@ int codec_transcode_file(const char *source_path, const codec_profile *profile,
     if (encoder->transcode(&job, result, err) != 0)
         return -1;
     result->kind = probe.kind;
-    encoder_id(result->encoder_id, sizeof result->encoder_id);
+    codec_encoder_versions(result->encoder_id, sizeof result->encoder_id);
     return 0;
 }

@@ -116,6 +116,10 @@ enum codec_transcode_flags {
     CODEC_MEASURE_SSIM = 1 << 0, /* fill result.ssim (costs a decode of the output) */
 };
 
+/* The library versions that shape every output (what codec_result.encoder_id holds), so a
+ * cache can be keyed on them before transcoding. */
+void codec_encoder_versions(char *buf, size_t size);
+
 /* Transcodes one file through one profile into output_path, written with
  * common/output_file.h (temp name, fsync, rename). The output format follows the media
  * kind, not output_path's extension: video -> MP4, audio -> Ogg Opus or MP4 AAC, image ->

@@ -63,24 +63,38 @@ static void free_variant(manifest_variant *v)
     free(v->codecs);
 }
 
+static void free_lesson(manifest_lesson *lesson)
+{
+    for (size_t i = 0; i < lesson->item_count; i++) {
+        free(lesson->items[i].id);
+        free(lesson->items[i].kind);
+        free(lesson->items[i].path);
+        manifest_titles_free(&lesson->items[i].titles);
+    }
+    free(lesson->items);
+    free(lesson->id);
+    manifest_titles_free(&lesson->titles);
+}
+
+int manifest_course_remove_lesson(manifest_course *course, size_t index)
+{
+    if (index >= course->lesson_count)
+        return -1;
+    free_lesson(&course->lessons[index]);
+    memmove(&course->lessons[index], &course->lessons[index + 1],
+            (course->lesson_count - index - 1) * sizeof *course->lessons);
+    course->lesson_count--;
+    return 0;
+}
+
 void bundle_manifest_free(bundle_manifest *m)
 {
     if (!m)
         return;
     for (size_t c = 0; c < m->course_count; c++) {
         manifest_course *course = &m->courses[c];
-        for (size_t l = 0; l < course->lesson_count; l++) {
-            manifest_lesson *lesson = &course->lessons[l];
-            for (size_t i = 0; i < lesson->item_count; i++) {
-                free(lesson->items[i].id);
-                free(lesson->items[i].kind);
-                free(lesson->items[i].path);
-                manifest_titles_free(&lesson->items[i].titles);
-            }
-            free(lesson->items);
-            free(lesson->id);
-            manifest_titles_free(&lesson->titles);
-        }
+        for (size_t l = 0; l < course->lesson_count; l++)
+            free_lesson(&course->lessons[l]);
         free(course->lessons);
         free(course->id);
         free(course->grade);

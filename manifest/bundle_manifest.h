@@ -108,6 +108,9 @@ manifest_lesson *manifest_course_add_lesson(manifest_course *course, const char 
 manifest_item *manifest_lesson_add_item(manifest_lesson *lesson, const char *id,
                                         const char *kind, const char *path);
 
+/* Removes (and frees) the lesson at position index. Returns 0, or -1 when out of range. */
+int manifest_course_remove_lesson(manifest_course *course, size_t index);
+
 /* Sorts files and folders by path and checks the whole manifest: paths unique, no file
  * that is also a folder of another, every file has a variant, profiles unique per file.
  * Returns 0 or -1 with err naming the first problem. */

@@ -34,8 +34,8 @@ expect_exit 2 "$PANYA" pack "$src" -o "$WORK/x.panya" --level 99
 expect_exit 2 "$PANYA" inspect "$WORK/does-not-exist.panya"
 
 # Pack
-expect_exit 0 "$PANYA" pack "$src" -o "$WORK/lessons.panya" --title-lo "ຫ້ອງຮຽນ"
-expect_in "$WORK/out" "Packed 35 files"
+expect_exit 0 "$PANYA" pack "$src" -o "$WORK/lessons.panya" --profile source --title-lo "ຫ້ອງຮຽນ"
+expect_in "$WORK/out" "35 files"
 expect_in "$WORK/out" "duplicate"
 [ -s "$WORK/lessons.panya" ] || fail "no bundle written"
 
@@ -90,18 +90,18 @@ mkdir -p "$copy"
     touch -d "2001-02-03 04:05:06" "$copy/$f"
 done)
 mkdir -p "$copy/empty/also-empty"
-expect_exit 0 "$PANYA" pack "$copy" -o "$WORK/again.panya" --title-lo "ຫ້ອງຮຽນ" --threads 1
+expect_exit 0 "$PANYA" pack "$copy" -o "$WORK/again.panya" --profile source --title-lo "ຫ້ອງຮຽນ" --threads 1
 cmp -s "$WORK/lessons.panya" "$WORK/again.panya" || fail "packing the same input twice gave different bytes"
 
 # A bundle written inside the folder it packs does not pack itself on the next run.
-expect_exit 0 "$PANYA" pack "$src" -o "$src/self.panya"
-expect_exit 0 "$PANYA" pack "$src" -o "$src/self.panya"
+expect_exit 0 "$PANYA" pack "$src" -o "$src/self.panya" --profile source
+expect_exit 0 "$PANYA" pack "$src" -o "$src/self.panya" --profile source
 expect_exit 0 "$PANYA" inspect --json "$src/self.panya"
 grep -q '"self.panya"' "$WORK/out" && fail "the bundle packed itself"
 rm -f "$src/self.panya"
 
 # Repacking over an existing bundle replaces it whole; no temporary files are left behind.
-expect_exit 0 "$PANYA" pack "$src" -o "$WORK/lessons.panya" --no-dictionaries --level 3
+expect_exit 0 "$PANYA" pack "$src" -o "$WORK/lessons.panya" --profile source --no-dictionaries --level 3
 expect_exit 0 "$PANYA" verify "$WORK/lessons.panya"
 ls -a "$WORK" | grep -q '\.tmp-' && fail "temporary file left behind"
 

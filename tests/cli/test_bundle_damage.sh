@@ -12,7 +12,7 @@ for i in $(seq 1 12); do
 done
 head -c 20000 /dev/urandom >"$src/lesson-b/video.mp4"
 echo "notes" >"$src/lesson-b/notes.txt"
-"$PANYA" pack "$src" -o "$WORK/good.panya" -q || fail "pack failed"
+"$PANYA" pack "$src" -o "$WORK/good.panya" -q --profile source || fail "pack failed"
 "$PANYA" inspect --json "$WORK/good.panya" >"$WORK/good.json"
 video_offset=$(json_field "$WORK/good.json" '[f for f in d["files"] if f["path"]=="lesson-b/video.mp4"][0]["offset"]')
 

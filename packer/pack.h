@@ -1,0 +1,83 @@
+/* panya pack: sources → lesson model → plan → transcode (cached) → object store → bundle. */
+#ifndef PANYA_PACKER_PACK_H
+#define PANYA_PACKER_PACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "packer/bundle_writer.h"
+
+#define PACK_MAX_PROFILES 8
+
+typedef struct pack_progress {
+    size_t done, total;      /* media transcodes finished / planned */
+    const char *current;     /* bundle path of the file just finished */
+    uint64_t bytes_in, bytes_out;
+    double elapsed;          /* seconds since the pack started */
+} pack_progress;
+
+typedef struct pack_options {
+    const char *id;       /* pack id; NULL: the input's name */
+    const char *version;  /* NULL: "1" */
+    const char *title;    /* English title; NULL: the input's name */
+    const char *title_lo; /* Lao title, or NULL */
+    const char *source_kind;   /* "scorm", "kpl", "folder", or NULL to detect */
+    const char *profiles[PACK_MAX_PROFILES]; /* names; just "source" keeps files unchanged */
+    size_t profile_count;      /* 0: small, low */
+    const char *profiles_file; /* a user's profile file, or NULL for the built-in set */
+    const char *cache_dir;     /* NULL: $XDG_CACHE_HOME/panya */
+    const char *schema_dir;    /* trusted SCORM XSDs, or NULL to look in the usual places */
+    bool keep_going;           /* skip broken lessons instead of failing */
+    bool measure_ssim;         /* measure SSIM of every new transcode */
+    int threads;               /* 0: one per core */
+    bundle_writer_options writer;
+    void (*progress)(void *ctx, const pack_progress *progress); /* called from any thread */
+    void *progress_ctx;
+} pack_options;
+
+typedef struct pack_variant_figures {
+    char profile[32];
+    char mime[48];
+    uint64_t bytes;
+    double ssim;    /* -1 when not measured */
+    double seconds; /* transcode time; 0 on a cache hit */
+    bool cache_hit;
+    bool kept_source; /* the transcode was not smaller, so the source is stored */
+} pack_variant_figures;
+
+typedef struct pack_file_figures {
+    char *path;
+    uint64_t source_bytes;
+    pack_variant_figures variants[PACK_MAX_PROFILES];
+    size_t variant_count; /* 0 for files stored unchanged */
+} pack_file_figures;
+
+typedef struct pack_summary {
+    size_t courses, lessons, items, files;
+    uint64_t input_bytes;
+    const char *profile_names[PACK_MAX_PROFILES];
+    uint64_t profile_bytes[PACK_MAX_PROFILES]; /* bytes of each profile's variants */
+    size_t profile_count;
+    uint64_t transcodes, cache_hits;
+    double seconds;
+    bundle_writer_stats bundle;
+    pack_file_figures *figures; /* every media file */
+    size_t figure_count;
+    char **skipped; /* lessons left out under --keep-going, "WHAT: why" */
+    size_t skipped_count;
+    char **warnings;
+    size_t warning_count;
+    char *profile_storage; /* owns profile_names */
+} pack_summary;
+
+/* Packs input (a SCORM package, a KPL course export or a folder) into out_path. The summary
+ * is filled as far as the pack got, even on failure; free it with pack_summary_free.
+ * Returns 0 or -1 with err set. */
+int pack_run(const char *input, const char *out_path, const pack_options *options,
+             pack_summary *summary, panya_error *err);
+
+void pack_summary_free(pack_summary *summary);
+
+#endif

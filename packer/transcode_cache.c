@@ -1,0 +1,230 @@
+#include "packer/transcode_cache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/output_file.h"
+
+#define CACHE_LAYOUT "v1"
+#define META_MAX 4096
+
+static int make_folders(char *path, panya_error *err)
+{
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        int rc = mkdir(path, 0755);
+        *p = saved;
+        if (rc != 0 && errno != EEXIST)
+            return panya_error_errno(err, PANYA_EXIT_OUTPUT, errno, "%s: cannot create the cache",
+                                     path);
+        if (!saved)
+            return 0;
+    }
+}
+
+int transcode_cache_open(transcode_cache *cache, const char *dir, panya_error *err)
+{
+    cache->dir = NULL;
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    int n;
+    if (dir)
+        n = asprintf(&cache->dir, "%s/%s", dir, CACHE_LAYOUT);
+    else if (xdg && *xdg)
+        n = asprintf(&cache->dir, "%s/panya/%s", xdg, CACHE_LAYOUT);
+    else if (home && *home)
+        n = asprintf(&cache->dir, "%s/.cache/panya/%s", home, CACHE_LAYOUT);
+    else
+        return panya_error_set(err, PANYA_EXIT_USAGE,
+                               "no cache folder: set XDG_CACHE_HOME or HOME, or give --cache DIR");
+    if (n < 0) {
+        cache->dir = NULL;
+        return panya_error_oom(err);
+    }
+    if (make_folders(cache->dir, err) != 0) {
+        transcode_cache_close(cache);
+        return -1;
+    }
+    return 0;
+}
+
+void transcode_cache_close(transcode_cache *cache)
+{
+    free(cache->dir);
+    cache->dir = NULL;
+}
+
+void transcode_cache_key(const uint8_t source_hash[PANYA_HASH_SIZE], const codec_profile *profile,
+                         const char *encoder_versions, char key[PANYA_HASH_HEX_SIZE])
+{
+    char source_hex[PANYA_HASH_HEX_SIZE], *text = NULL;
+    panya_hash_to_hex(source_hash, source_hex);
+    uint8_t digest[PANYA_HASH_SIZE];
+    if (asprintf(&text, "%s\n%s\n%d\n%s\n", source_hex, profile->name, profile->version,
+                 encoder_versions) < 0 ||
+        panya_sha256_buffer(text, strlen(text), digest) != 0)
+        memset(digest, 0, sizeof digest); /* out of memory: a key nothing matches */
+    free(text);
+    panya_hash_to_hex(digest, key);
+}
+
+static char *entry_path(const transcode_cache *cache, const char *key, const char *suffix)
+{
+    char *path = NULL;
+    if (asprintf(&path, "%s/%.2s/%s.%s", cache->dir, key, key, suffix) < 0)
+        return NULL;
+    return path;
+}
+
+char *transcode_cache_output_path(const transcode_cache *cache, const char *key,
+                                  panya_error *err)
+{
+    char *path = entry_path(cache, key, "out");
+    if (!path) {
+        panya_error_oom(err);
+        return NULL;
+    }
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    int status = make_folders(path, err);
+    *slash = '/';
+    if (status != 0) {
+        free(path);
+        return NULL;
+    }
+    return path;
+}
+
+static int hash_file(const char *path, uint64_t *size, uint8_t hash[PANYA_HASH_SIZE])
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    panya_sha256 ctx;
+    if (panya_sha256_init(&ctx) != 0) {
+        close(fd);
+        return -1;
+    }
+    static __thread uint8_t buf[1 << 16];
+    ssize_t n;
+    *size = 0;
+    while ((n = read(fd, buf, sizeof buf)) > 0) {
+        panya_sha256_update(&ctx, buf, (size_t)n);
+        *size += (uint64_t)n;
+    }
+    panya_sha256_final(&ctx, hash);
+    close(fd);
+    return n < 0 ? -1 : 0;
+}
+
+static void copy_field(char *dst, size_t size, const char *value)
+{
+    snprintf(dst, size, "%s", value);
+}
+
+bool transcode_cache_lookup(const transcode_cache *cache, const char *key, codec_result *result)
+{
+    char *meta_path = entry_path(cache, key, "meta"), *out_path = entry_path(cache, key, "out");
+    FILE *f = meta_path ? fopen(meta_path, "r") : NULL;
+    bool found = false;
+    char recorded[PANYA_HASH_HEX_SIZE] = "";
+    memset(result, 0, sizeof *result);
+    result->ssim = -1;
+    if (f) {
+        char line[512];
+        bool header = fgets(line, sizeof line, f) && strcmp(line, "panya-cache 1\n") == 0;
+        while (header && fgets(line, sizeof line, f)) {
+            line[strcspn(line, "\n")] = '\0';
+            char *value = strchr(line, ' ');
+            if (!value)
+                continue;
+            *value++ = '\0';
+            if (strcmp(line, "kind") == 0)
+                result->kind = (codec_kind)atoi(value);
+            else if (strcmp(line, "mime") == 0)
+                copy_field(result->mime_type, sizeof result->mime_type, value);
+            else if (strcmp(line, "codecs") == 0)
+                copy_field(result->codecs, sizeof result->codecs, value);
+            else if (strcmp(line, "width") == 0)
+                result->width = atoi(value);
+            else if (strcmp(line, "height") == 0)
+                result->height = atoi(value);
+            else if (strcmp(line, "bitrate") == 0)
+                result->bitrate = atoll(value);
+            else if (strcmp(line, "duration") == 0)
+                result->duration = strtod(value, NULL);
+            else if (strcmp(line, "bytes") == 0)
+                result->bytes = strtoull(value, NULL, 10);
+            else if (strcmp(line, "ssim") == 0)
+                result->ssim = strtod(value, NULL);
+            else if (strcmp(line, "encoder") == 0)
+                copy_field(result->encoder_id, sizeof result->encoder_id, value);
+            else if (strcmp(line, "sha256") == 0)
+                copy_field(recorded, sizeof recorded, value);
+        }
+        fclose(f);
+        uint64_t size;
+        uint8_t actual[PANYA_HASH_SIZE];
+        char actual_hex[PANYA_HASH_HEX_SIZE];
+        if (header && recorded[0] && out_path && hash_file(out_path, &size, actual) == 0) {
+            panya_hash_to_hex(actual, actual_hex);
+            found = size == result->bytes && strcmp(actual_hex, recorded) == 0;
+        }
+    }
+    free(meta_path);
+    free(out_path);
+    return found;
+}
+
+int transcode_cache_store(const transcode_cache *cache, const char *key,
+                          const codec_result *result, panya_error *err)
+{
+    char *meta_path = entry_path(cache, key, "meta"), *out_path = entry_path(cache, key, "out");
+    char *text = NULL;
+    uint64_t size;
+    uint8_t hash[PANYA_HASH_SIZE];
+    char hex[PANYA_HASH_HEX_SIZE];
+    int status = -1;
+    if (!meta_path || !out_path) {
+        panya_error_oom(err);
+        goto out;
+    }
+    if (hash_file(out_path, &size, hash) != 0) {
+        panya_error_errno(err, PANYA_EXIT_OUTPUT, errno, "%s: cannot read the transcode back",
+                          out_path);
+        goto out;
+    }
+    panya_hash_to_hex(hash, hex);
+    int n = asprintf(&text,
+                     "panya-cache 1\nkind %d\nmime %s\ncodecs %s\nwidth %d\nheight %d\n"
+                     "bitrate %lld\nduration %.6f\nbytes %llu\nssim %.6f\nencoder %s\n"
+                     "sha256 %s\n",
+                     (int)result->kind, result->mime_type, result->codecs, result->width,
+                     result->height, (long long)result->bitrate, result->duration,
+                     (unsigned long long)size, result->ssim, result->encoder_id, hex);
+    if (n < 0 || n > META_MAX) {
+        text = NULL;
+        panya_error_oom(err);
+        goto out;
+    }
+    panya_output_file meta;
+    if (panya_output_open(&meta, meta_path, err) != 0)
+        goto out;
+    if (panya_output_write(&meta, text, (size_t)n, err) != 0) {
+        panya_output_abort(&meta);
+        goto out;
+    }
+    status = panya_output_commit(&meta, err);
+out:
+    free(text);
+    free(meta_path);
+    free(out_path);
+    return status;
+}
