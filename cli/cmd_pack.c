@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli_output.h"
+#include "packer/bundle_sign.h"
 #include "packer/pack_folder.h"
 
 static int run_pack(int argc, char **argv);
@@ -30,6 +31,8 @@ const panya_command panya_command_pack = {
         "      --level N          zstd level for text, 1-22 (default: 19)\n"
         "      --threads N        compression threads (default: one per core)\n"
         "      --no-dictionaries  do not train compression dictionaries\n"
+        "      --sign KEY         sign the manifest with this Ed25519 private key (PEM,\n"
+        "                         from 'panya keygen')\n"
         "  -q, --quiet            print nothing but errors\n",
     .run = run_pack,
 };
@@ -73,11 +76,12 @@ static int run_pack(int argc, char **argv)
         {"level", required_argument, NULL, 'l'},
         {"threads", required_argument, NULL, 'j'},
         {"no-dictionaries", no_argument, NULL, 'D'},
+        {"sign", required_argument, NULL, 'S'},
         {"quiet", no_argument, NULL, 'q'},
         {0},
     };
     pack_folder_options opts = {0};
-    const char *output = NULL;
+    const char *output = NULL, *sign_key = NULL;
     bool quiet = false;
     int c;
     optind = 1;
@@ -102,6 +106,7 @@ static int run_pack(int argc, char **argv)
                 return cli_usage_error(cmd, "--threads takes a number from 1 to 256");
             break;
         case 'D': opts.writer.no_dictionaries = true; break;
+        case 'S': sign_key = optarg; break;
         case 'q': quiet = true; break;
         default: return cli_usage_error(cmd, "unknown option");
         }
@@ -112,7 +117,15 @@ static int run_pack(int argc, char **argv)
         return cli_usage_error(cmd, "missing -o OUT.panya");
     pack_folder_summary summary;
     panya_error err = {0};
+    bundle_key *key = NULL;
+    char key_id[BUNDLE_KEY_ID_HEX_SIZE] = "";
+    if (sign_key && !(key = bundle_key_load_private(sign_key, &err)))
+        return cli_report_error(&err);
+    if (key)
+        bundle_key_id(key, key_id);
+    opts.writer.signing_key = key;
     int status = pack_folder(argv[optind], output, &opts, &summary, &err);
+    bundle_key_free(key);
     for (size_t i = 0; i < summary.warning_count; i++)
         cli_warn("%s", summary.warnings[i]);
     pack_folder_summary_free(&summary);
@@ -120,5 +133,7 @@ static int run_pack(int argc, char **argv)
         return cli_report_error(&err);
     if (!quiet)
         print_summary(output, &summary);
+    if (!quiet && sign_key)
+        printf("  signed by key %s\n", key_id);
     return PANYA_EXIT_OK;
 }

@@ -16,6 +16,7 @@ extern const panya_command panya_command_inspect;
 extern const panya_command panya_command_verify;
 extern const panya_command panya_command_extract;
 extern const panya_command panya_command_cat;
+extern const panya_command panya_command_keygen;
 
 /* Looks a command up by name; NULL when there is none. */
 const panya_command *panya_find_command(const char *name);

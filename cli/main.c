@@ -13,6 +13,7 @@ static const panya_command *const commands[] = {
     &panya_command_verify,
     &panya_command_extract,
     &panya_command_cat,
+    &panya_command_keygen,
     NULL,
 };
 
