@@ -17,6 +17,7 @@ extern const panya_command panya_command_verify;
 extern const panya_command panya_command_extract;
 extern const panya_command panya_command_cat;
 extern const panya_command panya_command_keygen;
+extern const panya_command panya_command_copy;
 
 /* Looks a command up by name; NULL when there is none. */
 const panya_command *panya_find_command(const char *name);

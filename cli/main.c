@@ -14,6 +14,7 @@ static const panya_command *const commands[] = {
     &panya_command_extract,
     &panya_command_cat,
     &panya_command_keygen,
+    &panya_command_copy,
     NULL,
 };
 

@@ -45,3 +45,17 @@ make_lesson_folder() {
         head -c $((kb * 1024)) /dev/urandom >"$dir/media/clip$i.mp4"
     done
 }
+
+# need_fuse: skips the test (exit 77) unless FUSE mounts can be made here.
+need_fuse() {
+    [ -c /dev/fuse ] && [ -r /dev/fuse ] && [ -w /dev/fuse ] || {
+        echo "SKIP: /dev/fuse is not usable" >&2
+        exit 77
+    }
+    for tool in "$@" fusermount; do
+        command -v "$tool" >/dev/null || {
+            echo "SKIP: $tool is not installed (scripts/dev installs it)" >&2
+            exit 77
+        }
+    done
+}
