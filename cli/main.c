@@ -15,6 +15,8 @@ static const panya_command *const commands[] = {
     &panya_command_cat,
     &panya_command_keygen,
     &panya_command_copy,
+    &panya_command_diff,
+    &panya_command_patch,
     NULL,
 };
 
