@@ -166,23 +166,33 @@ static int check_copy(card_task *t, copy_source *s, const char *temp_path, const
     uint8_t card_hash[PANYA_HASH_SIZE];
     uint64_t length;
     report(t, CARD_PHASE_READING_BACK, 0, s->size);
-    if (card_fs_hash_file(temp_path, true, card_hash, &length, report_bytes, t, err) != 0) {
-        panya_error_prefix(err, "%s: ", final_path);
+    int fd = open(temp_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return panya_error_errno(err, PANYA_EXIT_DAMAGED_OUTPUT, errno,
+                                 "%s: cannot open the copy to read it back", final_path);
+    if (card_fs_hash_fd(fd, final_path, true, card_hash, &length, report_bytes, t, err) != 0) {
+        close(fd);
         return -1;
     }
-    if (length != s->size || memcmp(card_hash, written_hash, PANYA_HASH_SIZE) != 0)
+    if (length != s->size || memcmp(card_hash, written_hash, PANYA_HASH_SIZE) != 0) {
+        close(fd);
         return panya_error_set(err, PANYA_EXIT_DAMAGED_OUTPUT,
                                "%s: the card returned different data: it may be counterfeit or "
                                "failing (the copy was removed)", final_path);
+    }
+    /* The objects are checked through the same descriptor, from the pages just read back. */
     report(t, CARD_PHASE_VERIFYING, 0, s->size);
-    bundle_reader *r = bundle_reader_open(temp_path, err);
+    bundle_reader *r = bundle_reader_open_fd(fd, s->path, err);
     if (!r) {
+        close(fd);
         panya_error_prefix(err, "%s is not a whole bundle: ", s->path);
         return -1;
     }
     verify_report v;
     int status = bundle_verify(r, s->path, &v, err);
     bundle_reader_close(r);
+    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    close(fd);
     if (status == 1)
         panya_error_set(err, PANYA_EXIT_INVALID,
                         "%s is damaged (%llu of %llu objects do not match their hash): "
@@ -190,7 +200,6 @@ static int check_copy(card_task *t, copy_source *s, const char *temp_path, const
                         (unsigned long long)v.objects_damaged,
                         (unsigned long long)v.objects_checked, s->path);
     verify_report_free(&v);
-    card_fs_drop_cache(temp_path);
     return status == 0 ? 0 : -1;
 }
 

@@ -74,23 +74,24 @@ uint64_t card_fs_allocated(const card_fs_info *info, uint64_t size)
     return (size + info->cluster_size - 1) / info->cluster_size * info->cluster_size;
 }
 
-void card_fs_drop_cache(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-    close(fd);
-}
-
 int card_fs_hash_file(const char *path, bool from_card, uint8_t hash[PANYA_HASH_SIZE],
                       uint64_t *length, card_read_progress_fn progress, void *progress_ctx,
                       panya_error *err)
 {
-    int code = from_card ? PANYA_EXIT_DAMAGED_OUTPUT : PANYA_EXIT_USAGE;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return panya_error_errno(err, code, errno, "%s: cannot open it to read it", path);
+        return panya_error_errno(err, from_card ? PANYA_EXIT_DAMAGED_OUTPUT : PANYA_EXIT_USAGE,
+                                 errno, "%s: cannot open it to read it", path);
+    int status = card_fs_hash_fd(fd, path, from_card, hash, length, progress, progress_ctx, err);
+    close(fd);
+    return status;
+}
+
+int card_fs_hash_fd(int fd, const char *path, bool from_card, uint8_t hash[PANYA_HASH_SIZE],
+                    uint64_t *length, card_read_progress_fn progress, void *progress_ctx,
+                    panya_error *err)
+{
+    int code = from_card ? PANYA_EXIT_DAMAGED_OUTPUT : PANYA_EXIT_USAGE;
     if (from_card)
         posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -98,13 +99,12 @@ int card_fs_hash_file(const char *path, bool from_card, uint8_t hash[PANYA_HASH_
     panya_sha256 ctx;
     if (!buf || panya_sha256_init(&ctx) != 0) {
         free(buf);
-        close(fd);
         return panya_error_oom(err);
     }
     uint64_t total = 0;
     int status = 0;
     for (;;) {
-        ssize_t n = read(fd, buf, READ_CHUNK);
+        ssize_t n = pread(fd, buf, READ_CHUNK, (off_t)total);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -125,7 +125,6 @@ int card_fs_hash_file(const char *path, bool from_card, uint8_t hash[PANYA_HASH_
     else
         panya_sha256_discard(&ctx);
     free(buf);
-    close(fd);
     *length = total;
     return status;
 }

@@ -35,7 +35,10 @@ int card_fs_hash_file(const char *path, bool from_card, uint8_t hash[PANYA_HASH_
                       uint64_t *length, card_read_progress_fn progress, void *progress_ctx,
                       panya_error *err);
 
-/* Drops path's cached pages (best effort), so the next read comes from the device. */
-void card_fs_drop_cache(const char *path);
+/* Same on an open descriptor, read from its start; `name` names it in errors. Reusing the
+ * descriptor afterwards keeps the pages just read (FUSE drops a file's cache on open). */
+int card_fs_hash_fd(int fd, const char *name, bool from_card, uint8_t hash[PANYA_HASH_SIZE],
+                    uint64_t *length, card_read_progress_fn progress, void *progress_ctx,
+                    panya_error *err);
 
 #endif
