@@ -1,7 +1,7 @@
 #!/bin/bash
 # panya copy to a real exFAT filesystem (mkfs.exfat on a loop device, mounted with
 # exfat-fuse), which reports its free space: a copy that cannot fit is refused up front.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/sideload_lib.sh"
 need_fuse mkfs.exfat mount.exfat-fuse losetup
 [ -w /dev/loop-control ] || {
     echo "SKIP: loop devices are not available" >&2

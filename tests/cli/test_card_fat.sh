@@ -1,7 +1,7 @@
 #!/bin/bash
 # panya copy to a real FAT32 filesystem mounted with fusefat, which reports zero total and
 # free blocks: free space is "unknown", so a card that fills up fails on the write itself.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/sideload_lib.sh"
 need_fuse fusefat mkfs.vfat python3
 
 truncate -s 40M fat.img
@@ -41,22 +41,25 @@ grep -q 'big.panya' card/panya-catalogue.xml && fail "catalogue lists a pack tha
 # A pack over 4 GiB - 1 (a sparse file: the bundle's objects moved up by 4 GiB) is refused
 # before anything is written, with the advice to split it.
 python3 - small.panya huge.panya <<'PY'
-import sys, struct, hashlib
+import hashlib, sys
+from bundle_layout import footer_size, get_u64, put_u64, rehash_footer
 data = open(sys.argv[1], 'rb').read()
+size, dict_entry = footer_size(data)
 shift = 4 << 30
-body, footer = bytearray(data[:-256]), bytearray(data[-256:])
-index_offset, index_count, dict_offset, dict_count = struct.unpack_from('<QQQQ', footer, 16)
+body, footer = bytearray(data[:-size]), bytearray(data[-size:])
+index_offset, index_count = get_u64(footer, 16), get_u64(footer, 24)
+dict_offset, dict_count = get_u64(footer, 32), get_u64(footer, 40)
 for i in range(index_count):
-    at = index_offset + 64 * i + 32
-    struct.pack_into('<Q', body, at, struct.unpack_from('<Q', body, at)[0] + shift)
+    put_u64(body, index_offset + 64 * i + 32, get_u64(body, index_offset + 64 * i + 32) + shift)
 for d in range(dict_count):
-    at = dict_offset + 48 * d
-    struct.pack_into('<Q', body, at, struct.unpack_from('<Q', body, at)[0] + shift)
-tables = bytes(body[index_offset:dict_offset + 48 * dict_count])
-for field in (16, 32, 48):
-    struct.pack_into('<Q', footer, field, struct.unpack_from('<Q', footer, field)[0] + shift)
+    put_u64(body, dict_offset + dict_entry * d, get_u64(body, dict_offset + dict_entry * d) + shift)
+tables = bytes(body[index_offset:dict_offset + dict_entry * dict_count])
+# Offsets in the footer: index, dictionary table, manifest, signature, path table.
+for field in (16, 32, 48, 80) + ((104,) if size == 320 else ()):
+    if get_u64(footer, field):
+        put_u64(footer, field, get_u64(footer, field) + shift)
 footer[128:160] = hashlib.sha256(tables).digest()
-footer[216:248] = hashlib.sha256(bytes(footer[:216])).digest()
+rehash_footer(footer)
 with open(sys.argv[2], 'wb') as f:
     f.write(body[:64])
     f.seek(64 + shift)

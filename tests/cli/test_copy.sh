@@ -1,7 +1,7 @@
 #!/bin/bash
 # panya copy on plain folders, with the LD_PRELOAD fault shim standing in for bad cards:
 # parallel cards, skip identical, replace damaged, a counterfeit card, a pulled-out card.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/sideload_lib.sh"
 : "${PANYA_FAULT_SHIM:?PANYA_FAULT_SHIM must name the fault shim}"
 # The shim is not built with the sanitizers; let an ASan panya accept it first in line.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"

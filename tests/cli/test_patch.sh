@@ -1,7 +1,7 @@
 #!/bin/bash
 # panya diff / panya patch: round trips reproduce NEW byte for byte (also signed), a wrong
 # base and a damaged patch fail without writing anything.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/sideload_lib.sh"
 
 make_lesson_folder v1 1 300 200 100
 for i in 1 2 3; do seq 1 $((i * 1500)) | sed "s/^/lesson $i line /" >"v1/page$i.html"; done

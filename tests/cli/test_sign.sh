@@ -1,7 +1,7 @@
 #!/bin/bash
 # Signing: keygen, pack --sign, verify --key; tampering with the manifest, an object, or the
 # key must fail.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/sideload_lib.sh"
 
 make_lesson_folder src 1 40 8
 expect_exit 0 "$PANYA" keygen -o alice
@@ -35,10 +35,11 @@ expect_exit 2 "$PANYA" pack src -o x.panya --sign alice.pub
 
 # One changed byte in the stored manifest.
 python3 - signed.panya manifest.panya <<'PY'
-import sys, struct
+import sys
+from bundle_layout import footer_size, get_u64
 data = bytearray(open(sys.argv[1], 'rb').read())
-manifest_offset = struct.unpack_from('<Q', data, len(data) - 256 + 48)[0]
-data[manifest_offset + 10] ^= 0x01
+size, _ = footer_size(data)
+data[get_u64(data, len(data) - size + 48) + 10] ^= 0x01
 open(sys.argv[2], 'wb').write(data)
 PY
 expect_exit 1 "$PANYA" verify --key alice.pub manifest.panya
@@ -61,16 +62,18 @@ expect_text "DAMAGED"
 echo "changed" >>src/index.html
 expect_exit 0 "$PANYA" pack src -o other.panya
 python3 - signed.panya other.panya forged.panya <<'PY'
-import sys, struct, hashlib
+import struct, sys
+from bundle_layout import footer_size, get_u64, put_u64, rehash_footer
 signed = open(sys.argv[1], 'rb').read()
 other = open(sys.argv[2], 'rb').read()
-footer = bytearray(signed[-256:])
-sig_offset, sig_size = struct.unpack_from('<QQ', footer, 80)
-block = signed[sig_offset:sig_offset + sig_size]
-body, footer = other[:-256], bytearray(other[-256:])
+size, _ = footer_size(signed)
+sig_at = len(signed) - size + 80
+block = signed[get_u64(signed, sig_at):get_u64(signed, sig_at) + get_u64(signed, sig_at + 8)]
+body, footer = other[:-size], bytearray(other[-size:])
 struct.pack_into('<I', footer, 12, struct.unpack_from('<I', footer, 12)[0] | 1)
-struct.pack_into('<QQ', footer, 80, len(body), len(block))
-footer[216:248] = hashlib.sha256(bytes(footer[:216])).digest()
+put_u64(footer, 80, len(body))
+put_u64(footer, 88, len(block))
+rehash_footer(footer)
 open(sys.argv[3], 'wb').write(body + block + bytes(footer))
 PY
 expect_exit 0 "$PANYA" verify forged.panya

@@ -1,4 +1,5 @@
-# Shared helpers for the CLI tests (sourced). Each test runs in its own temporary folder.
+# Helpers for the sideloading CLI tests (copy, sign, patch; sourced). Each test runs in its
+# own temporary folder and stops at the first failed check.
 set -u
 : "${PANYA:?PANYA must name the built panya binary}"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/panya-test.XXXXXX")
@@ -8,6 +9,8 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+TEST_DIR=$(cd "$(dirname "$0")" && pwd)
+export PYTHONPATH="$TEST_DIR${PYTHONPATH:+:$PYTHONPATH}" # for bundle_layout.py
 cd "$WORK"
 
 fail() {
