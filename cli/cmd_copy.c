@@ -85,8 +85,12 @@ static void on_progress(void *ctx, const card_progress *p)
     if (changed_phase || percent != d->last_percent[p->card]) {
         d->last_phase[p->card] = p->phase;
         d->last_percent[p->card] = percent;
-        snprintf(d->lines[p->card], sizeof d->lines[p->card], "%s: %s: %s %d%%",
-                 d->dests[p->card], p->bundle, phase_name(p->phase), percent);
+        bool measured = p->phase != CARD_PHASE_VERIFYING && p->phase != CARD_PHASE_BUNDLE_DONE;
+        int n = snprintf(d->lines[p->card], sizeof d->lines[p->card], "%s: %s: %s",
+                         d->dests[p->card], p->bundle, phase_name(p->phase));
+        if (measured && n > 0 && (size_t)n < sizeof d->lines[p->card])
+            snprintf(d->lines[p->card] + n, sizeof d->lines[p->card] - (size_t)n, " %d%%",
+                     percent);
         if (d->tty)
             redraw(d);
         else if (changed_phase) /* a log, not a display: one line per step */
@@ -164,8 +168,10 @@ static int run_copy(int argc, char **argv)
         status = cli_usage_error(cmd, "expected at least one BUNDLE.panya and one DEST folder");
         goto done;
     }
-    for (size_t i = 0; i < dest_count; i++)
+    for (size_t i = 0; i < dest_count; i++) {
         d.last_phase[i] = (card_phase)-1;
+        snprintf(d.lines[i], sizeof d.lines[i], "%s: waiting", dests[i]);
+    }
     d.cards = dest_count;
     d.dests = dests;
     pthread_mutex_init(&d.lock, NULL);
