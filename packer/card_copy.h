@@ -5,7 +5,8 @@
  *   - a bundle already on the card and byte-identical (read back, hashed) is skipped, a
  *     damaged or partial one replaced, and temporary files of an interrupted copy removed;
  *   - nothing is started when the known free space cannot hold what is to be written
- *     (exact sizes rounded up to the allocation unit);
+ *     (exact sizes rounded up to the allocation unit; a copy being replaced keeps its
+ *     space until the new one is renamed over it, so it does not count as free);
  *   - each bundle is written under a temporary name and fsynced, then its cached pages are
  *     dropped and it is read back from the card: the whole file must hash like the source
  *     and every object must match its hash; only then is it renamed into place;
