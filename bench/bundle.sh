@@ -27,7 +27,7 @@ compare() { # compare NAME DIR
     base=$(basename "$dir")
     local in_bytes
     in_bytes=$(du -sb "$dir" | cut -f1)
-    read -r p_time p_mem < <($measure -- "$panya" pack "$dir" -o "$out/$name.panya" -q)
+    read -r p_time p_mem < <($measure -- "$panya" pack "$dir" -o "$out/$name.panya" -q --profile source --source folder)
     read -r t_time t_mem < <($measure -- sh -c "tar -C '$parent' -cf - '$base' | zstd -19 --long -T0 -q -o '$out/$name.tar.zst'")
     read -r z_time z_mem < <($measure -- sh -c "cd '$parent' && zip -q -9 -r -X '$out/$name.zip' '$base'")
     read -r pe_time _ < <($measure -- "$panya" extract "$out/$name.panya" "$out/$name-px" -q)
@@ -65,7 +65,7 @@ for c in range(100):
                     f"<p>ນັບເລກຈາກ {l} ຫາ {l * c}. Count from {l} to {l * c}.</p></body></html>\n")
 PY
 target=lessons/course-042/lesson-077.html
-"$panya" pack "$out/many/lessons" -o "$out/many.panya" -q
+"$panya" pack "$out/many/lessons" -o "$out/many.panya" -q --profile source --source folder
 (cd "$out/many" && tar -cf - lessons | zstd -19 --long -T0 -q -o "$out/many.tar.zst")
 (cd "$out/many" && zip -q -9 -r -X "$out/many.zip" lessons)
 objects=$("$panya" inspect --json "$out/many.panya" | python3 -c 'import json,sys; print(json.load(sys.stdin)["objects"])')

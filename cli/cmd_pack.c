@@ -7,6 +7,7 @@
 
 #include "cli/cli_output.h"
 #include "cli/pack_output.h"
+#include "packer/bundle_sign.h"
 #include "packer/pack.h"
 
 static int run_pack(int argc, char **argv);
@@ -42,6 +43,8 @@ const panya_command panya_command_pack = {
         "      --level N          zstd level for text, 1-22 (default: 19)\n"
         "      --threads N        cores to use (default: all)\n"
         "      --no-dictionaries  do not train compression dictionaries\n"
+        "      --sign KEY         sign the manifest with this Ed25519 private key (PEM,\n"
+        "                         from 'panya keygen')\n"
         "  -q, --quiet            print nothing but errors\n",
     .run = run_pack,
 };
@@ -73,7 +76,7 @@ static int run_pack(int argc, char **argv)
     const panya_command *cmd = &panya_command_pack;
     enum { OPT_PROFILES = 256, OPT_PROFILES_FILE, OPT_SOURCE, OPT_KEEP_GOING, OPT_CACHE,
            OPT_REPORT, OPT_SCHEMAS, OPT_ID, OPT_VERSION, OPT_TITLE, OPT_TITLE_LO, OPT_LEVEL,
-           OPT_THREADS, OPT_NO_DICT, OPT_PROFILE };
+           OPT_THREADS, OPT_NO_DICT, OPT_PROFILE, OPT_SIGN };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"profiles", required_argument, NULL, OPT_PROFILES},
@@ -91,11 +94,12 @@ static int run_pack(int argc, char **argv)
         {"level", required_argument, NULL, OPT_LEVEL},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"no-dictionaries", no_argument, NULL, OPT_NO_DICT},
+        {"sign", required_argument, NULL, OPT_SIGN},
         {"quiet", no_argument, NULL, 'q'},
         {0},
     };
     pack_options opts = {0};
-    const char *output = NULL, *report = NULL;
+    const char *output = NULL, *report = NULL, *sign_key = NULL;
     bool quiet = false;
     int c;
     optind = 1;
@@ -127,6 +131,7 @@ static int run_pack(int argc, char **argv)
             opts.writer.threads = opts.threads;
             break;
         case OPT_NO_DICT: opts.writer.no_dictionaries = true; break;
+        case OPT_SIGN: sign_key = optarg; break;
         case 'q': quiet = true; break;
         default: return cli_usage_error(cmd, "unknown option");
         }
@@ -143,14 +148,25 @@ static int run_pack(int argc, char **argv)
     opts.progress_ctx = &display;
     pack_summary summary;
     panya_error err = {0};
+    bundle_key *key = NULL;
+    char key_id[BUNDLE_KEY_ID_HEX_SIZE] = "";
+    if (sign_key && !(key = bundle_key_load_private(sign_key, &err)))
+        return cli_report_error(&err);
+    if (key)
+        bundle_key_id(key, key_id);
+    opts.writer.signing_key = key;
     int status = pack_run(argv[optind], output, &opts, &summary, &err);
+    bundle_key_free(key);
     pack_progress_end(&display);
     for (size_t i = 0; i < summary.warning_count; i++)
         cli_warn("%s", summary.warnings[i]);
     if (status == 0 && report && pack_write_report(report, output, &summary, &err) != 0)
         status = -1;
-    if (status == 0 && !quiet)
+    if (status == 0 && !quiet) {
         pack_print_summary(output, &summary);
+        if (sign_key)
+            printf("  signed by key %s\n", key_id);
+    }
     else if (status == 0)
         for (size_t i = 0; i < summary.skipped_count; i++)
             cli_warn("skipped: %s", summary.skipped[i]);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli/cli_output.h"
+#include "packer/bundle_sign.h"
 #include "packer/bundle_verify.h"
 
 static int run_verify(int argc, char **argv);
@@ -10,23 +11,53 @@ static int run_verify(int argc, char **argv);
 const panya_command panya_command_verify = {
     .name = "verify",
     .summary = "check every object of a bundle against its hash",
-    .help = "usage: panya verify BUNDLE... [--quiet]\n"
+    .help = "usage: panya verify BUNDLE... [--key PUB] [--quiet]\n"
             "\n"
             "Reads every object of each BUNDLE and checks it against its SHA-256, along with\n"
             "the footer, the index and the manifest. Exit 0 when every bundle is whole; on\n"
             "damage, exit 1 and name the damaged files and the lessons they belong to.\n"
+            "With --key, each BUNDLE must also carry a valid Ed25519 signature by that key\n"
+            "over its manifest (\"signed by KEY-ID\"); an unsigned bundle, another signer or\n"
+            "any change to the manifest or an object fails with exit 1.\n"
             "\n"
             "Options:\n"
-            "  -q, --quiet  print only damage and errors\n",
+            "  -k, --key PUB  the public key (PEM, from 'panya keygen') that must have signed\n"
+            "  -q, --quiet    print only damage and errors\n",
     .run = run_verify,
 };
 
-static int verify_one(const char *path, bool quiet)
+/* Describes the signature: checked against `key`, or only named when there is no key.
+ * Returns 0, or -1 with err set when a required signature is missing or wrong. */
+static int describe_signature(bundle_reader *r, const char *path, const bundle_key *key,
+                              char *text, size_t size, panya_error *err)
+{
+    char key_id[BUNDLE_KEY_ID_HEX_SIZE];
+    text[0] = '\0';
+    if (key) {
+        if (bundle_check_signature(r, path, key, key_id, err) != 0)
+            return -1;
+        snprintf(text, size, ", signed by %s", key_id);
+        return 0;
+    }
+    int signed_status = bundle_signer(r, path, key_id, err);
+    if (signed_status < 0)
+        return -1;
+    if (signed_status == 1)
+        snprintf(text, size, ", signature by %s not checked (use --key)", key_id);
+    return 0;
+}
+
+static int verify_one(const char *path, const bundle_key *key, bool quiet)
 {
     panya_error err = {0};
     bundle_reader *r = bundle_reader_open(path, &err);
     if (!r)
         return cli_report_error(&err);
+    char signature[128];
+    if (describe_signature(r, path, key, signature, sizeof signature, &err) != 0) {
+        bundle_reader_close(r);
+        return cli_report_error(&err);
+    }
     verify_report report;
     int status = bundle_verify(r, path, &report, &err);
     bundle_reader_close(r);
@@ -36,9 +67,9 @@ static int verify_one(const char *path, bool quiet)
     }
     if (status == 0) {
         if (!quiet)
-            printf("%s: OK (%llu objects, %llu files)\n", path,
+            printf("%s: OK (%llu objects, %llu files)%s\n", path,
                    (unsigned long long)report.objects_checked,
-                   (unsigned long long)report.files_checked);
+                   (unsigned long long)report.files_checked, signature);
         verify_report_free(&report);
         return PANYA_EXIT_OK;
     }
@@ -62,22 +93,35 @@ static int verify_one(const char *path, bool quiet)
 
 static int run_verify(int argc, char **argv)
 {
-    static const struct option options[] = {{"quiet", no_argument, NULL, 'q'}, {0}};
+    static const struct option options[] = {
+        {"key", required_argument, NULL, 'k'},
+        {"quiet", no_argument, NULL, 'q'},
+        {0},
+    };
     bool quiet = false;
+    const char *key_path = NULL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "q", options, NULL)) != -1) {
-        if (c != 'q')
+    while ((c = getopt_long(argc, argv, "k:q", options, NULL)) != -1) {
+        if (c == 'q')
+            quiet = true;
+        else if (c == 'k')
+            key_path = optarg;
+        else
             return cli_usage_error(&panya_command_verify, "unknown option");
-        quiet = true;
     }
     if (optind >= argc)
         return cli_usage_error(&panya_command_verify, "expected at least one BUNDLE");
+    panya_error err = {0};
+    bundle_key *key = NULL;
+    if (key_path && !(key = bundle_key_load_public(key_path, &err)))
+        return cli_report_error(&err);
     int worst = PANYA_EXIT_OK;
     for (int i = optind; i < argc; i++) {
-        int status = verify_one(argv[i], quiet);
+        int status = verify_one(argv[i], key, quiet);
         if (status != PANYA_EXIT_OK && (worst == PANYA_EXIT_OK || status > worst))
             worst = status;
     }
+    bundle_key_free(key);
     return worst;
 }

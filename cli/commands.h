@@ -19,6 +19,10 @@ extern const panya_command panya_command_cat;
 extern const panya_command panya_command_probe;
 extern const panya_command panya_command_transcode;
 extern const panya_command panya_command_validate;
+extern const panya_command panya_command_keygen;
+extern const panya_command panya_command_copy;
+extern const panya_command panya_command_diff;
+extern const panya_command panya_command_patch;
 
 /* Looks a command up by name; NULL when there is none. */
 const panya_command *panya_find_command(const char *name);

@@ -242,8 +242,10 @@ static bool is_folder_of(const char *prefix, const char *path)
 
 int bundle_manifest_finish(bundle_manifest *m, panya_error *err)
 {
-    qsort(m->files, m->file_count, sizeof *m->files, compare_files);
-    qsort(m->folders, m->folder_count, sizeof *m->folders, compare_strings);
+    if (m->file_count) /* qsort's pointer must not be NULL, even for no elements */
+        qsort(m->files, m->file_count, sizeof *m->files, compare_files);
+    if (m->folder_count)
+        qsort(m->folders, m->folder_count, sizeof *m->folders, compare_strings);
     for (size_t i = 0; i < m->file_count; i++) {
         const manifest_file *f = &m->files[i];
         if (f->variant_count == 0)

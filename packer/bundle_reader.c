@@ -516,3 +516,30 @@ int bundle_reader_load_object(bundle_reader *r, const bundle_index_entry *entry,
     *data = m.data;
     return 0;
 }
+
+#define MAX_SIGNATURE_SIZE 4096
+
+int bundle_reader_read_signature(bundle_reader *r, uint8_t **block, size_t *len,
+                                 panya_error *err)
+{
+    const bundle_footer *f = &r->footer;
+    *block = NULL;
+    *len = 0;
+    if (!(f->flags & BUNDLE_FLAG_SIGNED))
+        return 0;
+    uint64_t tables_end = f->dict_table_offset + f->dict_count * BUNDLE_DICT_ENTRY_SIZE;
+    if (f->signature_size == 0 || f->signature_size > MAX_SIGNATURE_SIZE ||
+        !in_range(f->signature_offset, f->signature_size, tables_end,
+                  r->file_size - BUNDLE_FOOTER_SIZE))
+        return invalid(r, err, "the signature block is outside its place (damaged bundle)");
+    uint8_t *bytes = malloc((size_t)f->signature_size);
+    if (!bytes)
+        return panya_error_oom(err);
+    if (read_at(r, bytes, (size_t)f->signature_size, f->signature_offset, err) != 0) {
+        free(bytes);
+        return -1;
+    }
+    *block = bytes;
+    *len = (size_t)f->signature_size;
+    return 0;
+}

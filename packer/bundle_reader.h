@@ -64,4 +64,10 @@ int bundle_reader_read_object(bundle_reader *r, const bundle_index_entry *entry,
 int bundle_reader_load_object(bundle_reader *r, const bundle_index_entry *entry,
                               uint64_t max_size, uint8_t **data, panya_error *err);
 
+/* Reads the signature block (packer/bundle_sign.h) between the dictionary table and the
+ * footer. *block is NULL when the bundle is not signed, else malloc'd. Returns 0, or -1
+ * when the footer's signature location is impossible (PANYA_EXIT_INVALID) or unreadable. */
+int bundle_reader_read_signature(bundle_reader *r, uint8_t **block, size_t *len,
+                                 panya_error *err);
+
 #endif

@@ -13,6 +13,7 @@
 #include "manifest/bundle_manifest.h"
 #include "packer/bundle_format.h"
 #include "packer/bundle_path_table.h"
+#include "packer/bundle_sign.h"
 #include "packer/mime.h"
 
 #define TABLES_LEVEL 19 /* manifest and path table: small, read often, worth the effort */
@@ -35,6 +36,10 @@ struct bundle_writer {
     size_t slot_count;
     bundle_writer_stats stats;
 };
+
+static int append_signature(const bundle_writer *w, panya_output_file *out,
+                            const uint8_t *manifest, size_t manifest_len, bundle_footer *footer,
+                            panya_error *err);
 
 bundle_writer *bundle_writer_create(const bundle_writer_options *options, panya_error *err)
 {
@@ -329,6 +334,9 @@ static int write_tables(bundle_writer *w, panya_output_file *out, const uint8_t 
     panya_sha256_buffer(table, table_len, footer.tables_hash);
     if (panya_output_write(out, table, table_len, err) != 0)
         goto out;
+    if (w->options.signing_key &&
+        append_signature(w, out, manifest, manifest_len, &footer, err) != 0)
+        goto out;
     uint8_t encoded[BUNDLE_FOOTER_SIZE];
     bundle_encode_footer(&footer, encoded);
     status = panya_output_write(out, encoded, sizeof encoded, err);
@@ -455,4 +463,18 @@ done:
 bundle_writer_stats bundle_writer_get_stats(const bundle_writer *w)
 {
     return w->stats;
+}
+
+/* Writes the signature block after the dictionary table and records it in the footer. */
+static int append_signature(const bundle_writer *w, panya_output_file *out,
+                            const uint8_t *manifest, size_t manifest_len, bundle_footer *footer,
+                            panya_error *err)
+{
+    uint8_t block[BUNDLE_SIGNATURE_BLOCK_SIZE];
+    if (bundle_sign_manifest(w->options.signing_key, manifest, manifest_len, block, err) != 0)
+        return -1;
+    footer->flags |= BUNDLE_FLAG_SIGNED;
+    footer->signature_offset = out->written;
+    footer->signature_size = sizeof block;
+    return panya_output_write(out, block, sizeof block, err);
 }

@@ -18,6 +18,8 @@ typedef struct bundle_writer_options {
     int compression_level;   /* zstd level for text; 0 means the default (19) */
     int threads;             /* compression threads; 0 means one per core */
     bool no_dictionaries;    /* skip dictionary training (faster, usually larger) */
+    /* Ed25519 private key (packer/bundle_sign.h) to sign the manifest with; NULL: unsigned */
+    const struct bundle_key *signing_key;
 } bundle_writer_options;
 
 typedef struct bundle_writer_stats {

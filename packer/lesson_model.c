@@ -118,7 +118,8 @@ static int compare_files(const void *a, const void *b)
 
 int lesson_model_finish(lesson_model *model, panya_error *err)
 {
-    qsort(model->files, model->file_count, sizeof *model->files, compare_files);
+    if (model->file_count)
+        qsort(model->files, model->file_count, sizeof *model->files, compare_files);
     for (size_t i = 1; i < model->file_count; i++)
         if (strcmp(model->files[i - 1].bundle_path, model->files[i].bundle_path) == 0)
             return panya_error_set(err, PANYA_EXIT_INVALID,

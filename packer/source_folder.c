@@ -97,7 +97,8 @@ static int read_names(walk_state *w, const char *disk, char ***names, size_t *co
     closedir(dir);
     if (saved)
         return panya_error_errno(w->err, PANYA_EXIT_USAGE, saved, "%s", disk);
-    qsort(*names, *count, sizeof **names, compare_names);
+    if (*count)
+        qsort(*names, *count, sizeof **names, compare_names);
     return 0;
 }
 

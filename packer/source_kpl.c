@@ -81,7 +81,7 @@ static int list_entries(const char *path, folder_entries *out, panya_error *err)
         out->count++;
     }
     closedir(dir);
-    if (status == 0)
+    if (status == 0 && out->count)
         qsort(out->names, out->count, sizeof *out->names, compare_lesson_names);
     else
         free_entries(out);

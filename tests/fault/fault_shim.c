@@ -1,0 +1,91 @@
+/* LD_PRELOAD shim that makes a folder behave like a bad SD card, for the copy tests.
+ * Only descriptors whose path starts with $PANYA_FAULT_DIR are affected.
+ *   PANYA_FAULT_CORRUPT_FROM=N  reads at file offsets >= N return different bytes while
+ *                               writes succeed, as a counterfeit card whose real capacity
+ *                               is smaller than it claims does
+ *   PANYA_FAULT_EXIT_AFTER=N    the process dies (exit 137, as if killed) once N bytes have
+ *                               been written there: a card pulled out mid-copy */
+#include <dlfcn.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+static uint64_t written_total;
+
+static bool on_faulty_card(int fd)
+{
+    const char *dir = getenv("PANYA_FAULT_DIR");
+    if (!dir || !*dir)
+        return false;
+    char link[64], path[4096];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, path, sizeof path - 1);
+    if (n <= 0)
+        return false;
+    path[n] = '\0';
+    return strncmp(path, dir, strlen(dir)) == 0;
+}
+
+static long long env_number(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? atoll(v) : -1;
+}
+
+/* Built with _FILE_OFFSET_BITS=64 like panya, so `pread` below is the pread64 it calls. */
+
+/* Flips the bytes of buf that lie at file offsets >= the corruption limit. */
+static void corrupt(int fd, void *buf, ssize_t n, off_t offset)
+{
+    long long from = env_number("PANYA_FAULT_CORRUPT_FROM");
+    if (n <= 0 || from < 0 || !on_faulty_card(fd))
+        return;
+    uint8_t *p = buf;
+    for (ssize_t i = 0; i < n; i++)
+        if (offset + i >= from)
+            p[i] ^= 0x5a;
+}
+
+ssize_t read(int fd, void *buf, size_t count)
+{
+    static ssize_t (*real_read)(int, void *, size_t);
+    if (!real_read)
+        real_read = (ssize_t (*)(int, void *, size_t))dlsym(RTLD_NEXT, "read");
+    off_t offset = lseek(fd, 0, SEEK_CUR);
+    ssize_t n = real_read(fd, buf, count);
+    if (offset >= 0)
+        corrupt(fd, buf, n, offset);
+    return n;
+}
+
+ssize_t pread(int fd, void *buf, size_t count, off_t offset)
+{
+    static ssize_t (*real_pread)(int, void *, size_t, off_t);
+    if (!real_pread)
+        real_pread = (ssize_t (*)(int, void *, size_t, off_t))dlsym(RTLD_NEXT, "pread");
+    ssize_t n = real_pread(fd, buf, count, offset);
+    corrupt(fd, buf, n, offset);
+    return n;
+}
+
+ssize_t write(int fd, const void *buf, size_t count)
+{
+    static ssize_t (*real_write)(int, const void *, size_t);
+    if (!real_write)
+        real_write = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
+    long long limit = env_number("PANYA_FAULT_EXIT_AFTER");
+    if (limit < 0 || !on_faulty_card(fd))
+        return real_write(fd, buf, count);
+    if (written_total + count >= (uint64_t)limit) {
+        real_write(fd, buf, (size_t)((uint64_t)limit - written_total));
+        _exit(137);
+    }
+    ssize_t n = real_write(fd, buf, count);
+    if (n > 0)
+        written_total += (uint64_t)n;
+    return n;
+}
