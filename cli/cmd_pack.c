@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -43,6 +44,9 @@ const panya_command panya_command_pack = {
         "      --level N          zstd level for text, 1-22 (default: 19)\n"
         "      --threads N        cores to use (default: all)\n"
         "      --no-dictionaries  do not train compression dictionaries\n"
+        "      --split[=SIZE]     write parts of whole lessons, none bigger than SIZE\n"
+        "                         (e.g. 700M, 2G; default 4G-1, FAT32's file limit):\n"
+        "                         OUT.1.panya, OUT.2.panya, ... (one OUT when all fits)\n"
         "      --sign KEY         sign the manifest with this Ed25519 private key (PEM,\n"
         "                         from 'panya keygen')\n"
         "  -q, --quiet            print nothing but errors\n",
@@ -56,6 +60,35 @@ static int parse_int(const char *text, int min, int max, int *out)
     if (!*text || *end || v < min || v > max)
         return -1;
     *out = (int)v;
+    return 0;
+}
+
+/* Parses "4G", "700M", "512K" or a byte count (binary units); NULL means FAT32's limit. */
+static int parse_size(const char *text, uint64_t *out)
+{
+    if (!text) {
+        *out = 4294967295ull; /* 4 GiB - 1: the largest file FAT32 holds */
+        return 0;
+    }
+    char *end;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (end == text || *text == '-')
+        return -1;
+    int shift = 0;
+    switch (*end) {
+    case 'K': case 'k': shift = 10; end++; break;
+    case 'M': case 'm': shift = 20; end++; break;
+    case 'G': case 'g': shift = 30; end++; break;
+    case 'T': case 't': shift = 40; end++; break;
+    default: break;
+    }
+    if (*end == 'i' || *end == 'B')
+        end++;
+    if (*end == 'B')
+        end++;
+    if (*end || v == 0 || v > (UINT64_MAX >> shift))
+        return -1;
+    *out = (uint64_t)v << shift;
     return 0;
 }
 
@@ -76,7 +109,7 @@ static int run_pack(int argc, char **argv)
     const panya_command *cmd = &panya_command_pack;
     enum { OPT_PROFILES = 256, OPT_PROFILES_FILE, OPT_SOURCE, OPT_KEEP_GOING, OPT_CACHE,
            OPT_REPORT, OPT_SCHEMAS, OPT_ID, OPT_VERSION, OPT_TITLE, OPT_TITLE_LO, OPT_LEVEL,
-           OPT_THREADS, OPT_NO_DICT, OPT_PROFILE, OPT_SIGN };
+           OPT_THREADS, OPT_NO_DICT, OPT_PROFILE, OPT_SIGN, OPT_SPLIT };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"profiles", required_argument, NULL, OPT_PROFILES},
@@ -95,6 +128,7 @@ static int run_pack(int argc, char **argv)
         {"threads", required_argument, NULL, OPT_THREADS},
         {"no-dictionaries", no_argument, NULL, OPT_NO_DICT},
         {"sign", required_argument, NULL, OPT_SIGN},
+        {"split", optional_argument, NULL, OPT_SPLIT},
         {"quiet", no_argument, NULL, 'q'},
         {0},
     };
@@ -132,6 +166,14 @@ static int run_pack(int argc, char **argv)
             break;
         case OPT_NO_DICT: opts.writer.no_dictionaries = true; break;
         case OPT_SIGN: sign_key = optarg; break;
+        case OPT_SPLIT:
+            /* "--split 700M" as well as "--split=700M"; a bare --split means 4G-1. */
+            if (!optarg && optind < argc && access(argv[optind], F_OK) != 0 &&
+                parse_size(argv[optind], &opts.split_size) == 0)
+                optarg = argv[optind++];
+            if (parse_size(optarg, &opts.split_size) != 0)
+                return cli_usage_error(cmd, "--split takes a size such as 700M or 4G");
+            break;
         case 'q': quiet = true; break;
         default: return cli_usage_error(cmd, "unknown option");
         }
@@ -164,6 +206,11 @@ static int run_pack(int argc, char **argv)
         status = -1;
     if (status == 0 && !quiet) {
         pack_print_summary(output, &summary);
+        for (size_t p = 1; p <= summary.part_count; p++) {
+            char *part = pack_part_path(output, p);
+            printf("  part %zu of %zu: %s\n", p, summary.part_count, part ? part : "?");
+            free(part);
+        }
         if (sign_key)
             printf("  signed by key %s\n", key_id);
     }

@@ -303,6 +303,9 @@ static int write_tables(bundle_writer *w, panya_output_file *out, const uint8_t 
 {
     bundle_footer footer = {.format_major = BUNDLE_FORMAT_MAJOR,
                             .format_minor = BUNDLE_FORMAT_MINOR,
+                            .flags = w->options.part_count ? BUNDLE_FLAG_PART : 0,
+                            .part_number = w->options.part_number,
+                            .part_count = w->options.part_count,
                             .manifest_size = manifest_len,
                             .manifest_method = BUNDLE_METHOD_ZSTD};
     bundle_index_entry *entries = calloc(w->count ? w->count : 1, sizeof *entries);

@@ -20,6 +20,7 @@ typedef struct bundle_writer_options {
     bool no_dictionaries;    /* skip dictionary training (faster, usually larger) */
     /* Ed25519 private key (packer/bundle_sign.h) to sign the manifest with; NULL: unsigned */
     const struct bundle_key *signing_key;
+    uint32_t part_number, part_count; /* one part of a split pack (1-based); 0, 0 when whole */
 } bundle_writer_options;
 
 typedef struct bundle_writer_stats {

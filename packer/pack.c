@@ -14,7 +14,9 @@
 
 #include "codecs/codecs.h"
 #include "packer/lesson_model.h"
+#include "packer/bundle_format.h"
 #include "packer/mime.h"
+#include "packer/pack_split.h"
 #include "packer/source.h"
 #include "packer/thread_pool.h"
 #include "packer/transcode_cache.h"
@@ -246,11 +248,14 @@ static int drop_failed(pack_state *s, bool *dropped_files, panya_error *err)
     return 0;
 }
 
-static int add_file_variants(pack_state *s, bundle_writer *w, size_t f, const pack_job *jobs,
-                             pack_summary *summary, panya_error *err)
+/* Adds file f's variants to the writer and to manifest m. The summary counts each file once,
+ * however many parts it goes into (count_it). */
+static int add_file_variants(pack_state *s, bundle_writer *w, bundle_manifest *m, size_t f,
+                             const pack_job *jobs, bool count_it, pack_summary *summary,
+                             panya_error *err)
 {
     const model_file *file = &s->model->files[f];
-    manifest_file *entry = bundle_manifest_add_file(s->model->manifest, file->bundle_path, err);
+    manifest_file *entry = bundle_manifest_add_file(m, file->bundle_path, err);
     if (!entry)
         return -1;
     const char *source_mime = mime_type_for_path(file->bundle_path);
@@ -258,12 +263,15 @@ static int add_file_variants(pack_state *s, bundle_writer *w, size_t f, const pa
         manifest_variant v = {.profile = MANIFEST_PROFILE_SOURCE, .mime = (char *)source_mime};
         if (bundle_writer_add_file(w, file->disk_path, source_mime, v.hash, &v.size, err) != 0)
             return -1;
-        summary->input_bytes += v.size;
+        summary->input_bytes += count_it ? v.size : 0;
+        summary->files += count_it;
         return manifest_file_add_variant(entry, &v, err);
     }
-    pack_file_figures *fig = &summary->figures[summary->figure_count++];
-    if (!(fig->path = strdup(file->bundle_path)))
+    pack_file_figures scratch = {0};
+    pack_file_figures *fig = count_it ? &summary->figures[summary->figure_count++] : &scratch;
+    if (count_it && !(fig->path = strdup(file->bundle_path)))
         return panya_error_oom(err);
+    summary->files += count_it;
     for (size_t p = 0; p < s->selected_count; p++) {
         const pack_job *job = &jobs[p];
         const codec_result *r = &job->result;
@@ -288,42 +296,61 @@ static int add_file_variants(pack_state *s, bundle_writer *w, size_t f, const pa
         vf->seconds = job->seconds;
         vf->cache_hit = job->cache_hit;
         vf->kept_source = job->kept_source;
+        if (!count_it)
+            continue;
         summary->profile_bytes[p] += v.size;
         summary->cache_hits += job->cache_hit;
         summary->transcodes += !job->cache_hit;
     }
     struct stat st;
     fig->source_bytes = stat(file->disk_path, &st) == 0 ? (uint64_t)st.st_size : 0;
-    summary->input_bytes += fig->source_bytes;
+    summary->input_bytes += count_it ? fig->source_bytes : 0;
     return 0;
 }
 
-static int build_bundle(pack_state *s, const char *out_path, pack_summary *summary,
-                        const bool *dropped_files, panya_error *err)
+/* The jobs of file f (one per profile), or NULL when it is stored unchanged. */
+static const pack_job *jobs_of(const pack_state *s, size_t f)
 {
-    const pack_options *o = s->options;
-    lesson_model *model = s->model;
-    bundle_manifest *m = model->manifest;
-    summary->figures = calloc(s->job_count + 1, sizeof *summary->figures);
-    bundle_writer *w = summary->figures ? bundle_writer_create(&o->writer, err) : NULL;
+    for (size_t j = 0; j < s->job_count; j += s->selected_count)
+        if (s->jobs[j].file == f)
+            return &s->jobs[j];
+    return NULL;
+}
+
+/* An upper bound of what file f stores: all its variants, uncompressed. */
+static uint64_t stored_bytes_bound(const pack_state *s, size_t f)
+{
+    const pack_job *jobs = jobs_of(s, f);
+    struct stat st;
+    uint64_t source = stat(s->model->files[f].disk_path, &st) == 0 ? (uint64_t)st.st_size : 0;
+    if (!jobs)
+        return source;
+    uint64_t total = 0;
+    for (size_t p = 0; p < s->selected_count; p++)
+        total += (jobs[p].kept_source ? source : jobs[p].result.bytes) + BUNDLE_RAW_ALIGNMENT;
+    return total;
+}
+
+/* Writes one bundle (a whole pack or one part) holding manifest m and the files in `files`. */
+static int write_part(pack_state *s, const char *path, bundle_manifest *m, const bool *files,
+                      bool *counted, uint32_t part_number, uint32_t part_count,
+                      pack_summary *summary, panya_error *err)
+{
+    bundle_writer_options writer_options = s->options->writer;
+    writer_options.part_number = part_number;
+    writer_options.part_count = part_count;
+    bundle_writer *w = bundle_writer_create(&writer_options, err);
     if (!w)
-        return summary->figures ? -1 : panya_error_oom(err);
+        return -1;
     int status = 0;
-    size_t j = 0;
-    for (size_t f = 0; f < model->file_count && status == 0; f++) {
-        const pack_job *jobs = j < s->job_count && s->jobs[j].file == f ? &s->jobs[j] : NULL;
-        if (jobs)
-            j += s->selected_count;
-        if (dropped_files[f])
+    for (size_t f = 0; f < s->model->file_count && status == 0; f++) {
+        if (!files[f])
             continue;
-        status = add_file_variants(s, w, f, jobs, summary, err);
-        summary->files++;
+        status = add_file_variants(s, w, m, f, jobs_of(s, f), !counted[f], summary, err);
+        counted[f] = true;
     }
-    for (size_t d = 0; d < model->folder_count && status == 0; d++)
-        status = bundle_manifest_add_folder(m, model->empty_folders[d], err);
-    if (status == 0 && (manifest_titles_add(&m->titles, "en", o->title) != 0 ||
-                        (o->title_lo && manifest_titles_add(&m->titles, "lo", o->title_lo) != 0)))
-        status = panya_error_oom(err);
+    for (size_t d = 0; d < s->model->folder_count && status == 0 && part_number <= 1; d++)
+        status = bundle_manifest_add_folder(m, s->model->empty_folders[d], err);
     uint8_t *xml = NULL;
     size_t xml_len = 0;
     if (status == 0)
@@ -331,11 +358,88 @@ static int build_bundle(pack_state *s, const char *out_path, pack_summary *summa
     if (status == 0)
         status = bundle_manifest_write_xml(m, &xml, &xml_len, err);
     if (status == 0)
-        status = bundle_writer_finish(w, out_path, xml, xml_len, err);
-    summary->bundle = bundle_writer_get_stats(w);
+        status = bundle_writer_finish(w, path, xml, xml_len, err);
+    bundle_writer_stats stats = bundle_writer_get_stats(w);
+    summary->bundle.objects += stats.objects;
+    summary->bundle.duplicates += stats.duplicates;
+    summary->bundle.object_bytes += stats.object_bytes;
+    summary->bundle.compressed_objects += stats.compressed_objects;
+    summary->bundle.dictionaries += stats.dictionaries;
+    summary->bundle.bundle_bytes += stats.bundle_bytes;
     free(xml);
     bundle_writer_free(w);
     return status;
+}
+
+static int build_bundle(pack_state *s, const char *out_path, pack_summary *summary,
+                        const bool *dropped_files, panya_error *err)
+{
+    const pack_options *o = s->options;
+    lesson_model *model = s->model;
+    bundle_manifest *whole = model->manifest;
+    size_t n = model->file_count;
+    summary->figures = calloc(s->job_count + 1, sizeof *summary->figures);
+    uint64_t *bytes = calloc(n + 1, sizeof *bytes);
+    bool *counted = calloc(n + 1, sizeof *counted), *files = calloc(n + 1, sizeof *files);
+    pack_split_plan plan = {0};
+    int status = 0;
+    if (!summary->figures || !bytes || !counted || !files ||
+        manifest_titles_add(&whole->titles, "en", o->title) != 0 ||
+        (o->title_lo && manifest_titles_add(&whole->titles, "lo", o->title_lo) != 0)) {
+        status = panya_error_oom(err);
+        goto out;
+    }
+    for (size_t f = 0; f < n; f++)
+        bytes[f] = stored_bytes_bound(s, f);
+    if (o->split_size &&
+        pack_split_plan_make(model, bytes, dropped_files, o->split_size, &plan, err) != 0) {
+        status = -1;
+        goto out;
+    }
+    if (plan.part_count <= 1) { /* everything fits: one ordinary bundle at out_path */
+        for (size_t f = 0; f < n; f++)
+            files[f] = !dropped_files[f];
+        status = write_part(s, out_path, whole, files, counted, 0, 0, summary, err);
+        goto out;
+    }
+    for (size_t p = 0; p < plan.part_count && status == 0; p++) {
+        bundle_manifest *m = pack_split_manifest(whole, &plan, p);
+        char *path = pack_part_path(out_path, p + 1);
+        for (size_t f = 0; f < n; f++)
+            files[f] = !dropped_files[f] && pack_split_file_in_part(model, &plan, f, p);
+        uint64_t before = summary->bundle.bundle_bytes;
+        status = m && path ? write_part(s, path, m, files, counted, (uint32_t)(p + 1),
+                                        (uint32_t)plan.part_count, summary, err)
+                           : panya_error_oom(err);
+        if (status == 0 && summary->bundle.bundle_bytes - before > o->split_size) {
+            /* The plan's bound is generous, so this means unusually large tables. */
+            unlink(path);
+            status = panya_error_set(err, PANYA_EXIT_USAGE,
+                                     "%s came out at %llu bytes, over --split %llu; give a "
+                                     "larger size",
+                                     path, (unsigned long long)(summary->bundle.bundle_bytes - before),
+                                     (unsigned long long)o->split_size);
+        }
+        bundle_manifest_free(m);
+        free(path);
+    }
+    summary->part_count = plan.part_count;
+out:
+    pack_split_plan_free(&plan);
+    free(bytes);
+    free(counted);
+    free(files);
+    return status;
+}
+
+char *pack_part_path(const char *out_path, size_t n)
+{
+    size_t len = strlen(out_path);
+    bool has_extension = len > 6 && strcmp(out_path + len - 6, ".panya") == 0;
+    char *path = NULL;
+    if (asprintf(&path, "%.*s.%zu.panya", (int)(has_extension ? len - 6 : len), out_path, n) < 0)
+        return NULL;
+    return path;
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)

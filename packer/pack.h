@@ -32,6 +32,7 @@ typedef struct pack_options {
     bool keep_going;           /* skip broken lessons instead of failing */
     bool measure_ssim;         /* measure SSIM of every new transcode */
     int threads;               /* 0: one per core */
+    uint64_t split_size;       /* write parts of whole lessons, none bigger than this; 0: one file */
     bundle_writer_options writer;
     void (*progress)(void *ctx, const pack_progress *progress); /* called from any thread */
     void *progress_ctx;
@@ -62,7 +63,8 @@ typedef struct pack_summary {
     size_t profile_count;
     uint64_t transcodes, cache_hits;
     double seconds;
-    bundle_writer_stats bundle;
+    bundle_writer_stats bundle; /* added up over the parts */
+    size_t part_count;          /* parts written: OUT with ".N" before ".panya"; 0: one bundle */
     pack_file_figures *figures; /* every media file */
     size_t figure_count;
     char **skipped; /* lessons left out under --keep-going, "WHAT: why" */
@@ -79,5 +81,8 @@ int pack_run(const char *input, const char *out_path, const pack_options *option
              pack_summary *summary, panya_error *err);
 
 void pack_summary_free(pack_summary *summary);
+
+/* The file name of part n of a split pack: "a/b.panya" → "a/b.n.panya" (malloc'd). */
+char *pack_part_path(const char *out_path, size_t n);
 
 #endif
