@@ -237,7 +237,8 @@ typedef struct resource_info {
     size_t file_count;
     char **dependencies;
     size_t dependency_count;
-    bool visited;
+    struct resource_info **targets; /* dependencies resolved, NULL when absent */
+    size_t mark; /* the last search that reached this resource */
 } resource_info;
 
 static void resource_info_free(resource_info *info)
@@ -248,6 +249,7 @@ static void resource_info_free(resource_info *info)
     for (size_t i = 0; i < info->dependency_count; i++)
         xmlFree(info->dependencies[i]);
     free(info->dependencies);
+    free(info->targets);
 }
 
 static void collect_files(rules *r, xmlNodePtr resource, const char *base, const char *name,
@@ -319,46 +321,68 @@ static void collect_resource(rules *r, xmlNodePtr resource, const char *resource
     xmlFree(own_base);
 }
 
-static resource_info *find_info(resource_info *infos, size_t count, const char *id)
-{
-    for (size_t i = 0; i < count; i++)
-        if (infos[i].id && strcmp(infos[i].id, id) == 0)
-            return &infos[i];
-    return NULL;
-}
+/* Dependency searches stop after this many resources: real packages nest one or two levels,
+ * and a hostile chain of thousands would otherwise make the check quadratic. */
+#define DEPENDENCY_SEARCH_MAX 1024
 
-/* Whether the resource or a resource it depends on (transitively) lists the file. */
-static bool lists_file(resource_info *infos, size_t count, resource_info *info, long file)
+/* Whether the resource or a resource it depends on (transitively) lists the file. Iterative,
+ * with a per-search mark, so hostile dependency chains cost no stack and no resets. */
+static bool lists_file(resource_info **stack, resource_info *start, long file, size_t mark)
 {
-    if (info->visited)
-        return false;
-    info->visited = true;
-    for (size_t i = 0; i < info->file_count; i++)
-        if (info->files[i] == file)
-            return true;
-    for (size_t i = 0; i < info->dependency_count; i++) {
-        resource_info *dependency = find_info(infos, count, info->dependencies[i]);
-        if (dependency && lists_file(infos, count, dependency, file))
-            return true;
+    size_t depth = 0, visited = 0;
+    stack[depth++] = start;
+    start->mark = mark;
+    while (depth && visited++ < DEPENDENCY_SEARCH_MAX) {
+        resource_info *info = stack[--depth];
+        for (size_t i = 0; i < info->file_count; i++)
+            if (info->files[i] == file)
+                return true;
+        for (size_t i = 0; i < info->dependency_count; i++) {
+            resource_info *next = info->targets[i];
+            if (next && next->mark != mark) {
+                next->mark = mark;
+                stack[depth++] = next;
+            }
+        }
     }
     return false;
 }
 
 static void check_launch_listed(rules *r, resource_info *infos, size_t count)
 {
+    xmlHashTablePtr by_id = xmlHashCreate((int)count + 1);
+    const char **owners = calloc(r->files->count + 1, sizeof *owners);
+    resource_info **stack = malloc((count + 1) * sizeof *stack);
+    if (!by_id || !owners || !stack) {
+        r->report->out_of_memory = true;
+        xmlHashFree(by_id, NULL);
+        free(owners);
+        free(stack);
+        return;
+    }
     for (size_t i = 0; i < count; i++) {
+        if (infos[i].id)
+            xmlHashAddEntry(by_id, (xmlChar *)infos[i].id, &infos[i]);
+        for (size_t f = 0; f < infos[i].file_count; f++)
+            if (!owners[infos[i].files[f]])
+                owners[infos[i].files[f]] = infos[i].id ? infos[i].id : "";
+    }
+    for (size_t i = 0; i < count; i++) {
+        infos[i].targets = calloc(infos[i].dependency_count + 1, sizeof *infos[i].targets);
+        if (!infos[i].targets) {
+            r->report->out_of_memory = true;
+            break;
+        }
+        for (size_t d = 0; d < infos[i].dependency_count; d++)
+            infos[i].targets[d] = xmlHashLookup(by_id, (xmlChar *)infos[i].dependencies[d]);
+    }
+    for (size_t i = 0; i < count && !r->report->out_of_memory; i++) {
         resource_info *info = &infos[i];
         if (info->launch < 0)
             continue;
-        for (size_t k = 0; k < count; k++)
-            infos[k].visited = false;
-        if (lists_file(infos, count, info, info->launch))
+        if (lists_file(stack, info, info->launch, i + 1))
             continue;
-        const char *owner = NULL;
-        for (size_t k = 0; k < count && !owner; k++)
-            for (size_t f = 0; f < infos[k].file_count && !owner; f++)
-                if (infos[k].files[f] == info->launch)
-                    owner = infos[k].id ? infos[k].id : "";
+        const char *owner = owners[info->launch];
         const char *id = info->id ? info->id : "";
         const char *path = r->files->paths[info->launch];
         if (owner)
@@ -374,6 +398,9 @@ static void check_launch_listed(rules *r, resource_info *infos, size_t count)
                              "in this resource or one it depends on",
                              id, path, path);
     }
+    xmlHashFree(by_id, NULL);
+    free(owners);
+    free(stack);
 }
 
 static void check_resources(rules *r, xmlNodePtr root)
