@@ -15,6 +15,7 @@ void scorm_files_free(scorm_files *files)
         free(files->paths[i]);
     free(files->paths);
     free(files->referenced);
+    free(files->folded);
     memset(files, 0, sizeof *files);
 }
 
@@ -40,6 +41,12 @@ static int compare_paths(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int compare_folded(const void *a, const void *b, void *paths)
+{
+    char **p = paths;
+    return strcasecmp(p[*(const size_t *)a], p[*(const size_t *)b]);
+}
+
 int scorm_files_finish(scorm_files *files)
 {
     if (files->count)
@@ -54,8 +61,16 @@ int scorm_files_finish(scorm_files *files)
     }
     files->count = kept;
     free(files->referenced);
+    free(files->folded);
     files->referenced = calloc(kept + 1, sizeof *files->referenced);
-    return files->referenced ? 0 : -1;
+    files->folded = malloc((kept + 1) * sizeof *files->folded);
+    if (!files->referenced || !files->folded)
+        return -1;
+    for (size_t i = 0; i < kept; i++)
+        files->folded[i] = i;
+    if (kept)
+        qsort_r(files->folded, kept, sizeof *files->folded, compare_folded, files->paths);
+    return 0;
 }
 
 long scorm_files_find(const scorm_files *files, const char *path)
@@ -76,8 +91,16 @@ long scorm_files_find(const scorm_files *files, const char *path)
 
 long scorm_files_find_nocase(const scorm_files *files, const char *path)
 {
-    for (size_t i = 0; i < files->count; i++)
-        if (strcasecmp(files->paths[i], path) == 0)
-            return (long)i;
+    size_t low = 0, high = files->count;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        int order = strcasecmp(files->paths[files->folded[mid]], path);
+        if (order == 0)
+            return (long)files->folded[mid];
+        if (order < 0)
+            low = mid + 1;
+        else
+            high = mid;
+    }
     return -1;
 }

@@ -9,6 +9,7 @@
 typedef struct scorm_files {
     char **paths;      /* sorted by byte value after scorm_files_finish */
     bool *referenced;  /* parallel to paths */
+    size_t *folded;    /* indices of paths, sorted ignoring ASCII case */
     size_t count;
     size_t capacity;
 } scorm_files;
@@ -26,7 +27,7 @@ int scorm_files_finish(scorm_files *files);
 /* Index of the file with exactly this path, or -1. */
 long scorm_files_find(const scorm_files *files, const char *path);
 
-/* Index of the first file whose path matches ignoring ASCII case, or -1. */
+/* Index of a file whose path matches ignoring ASCII case, or -1. */
 long scorm_files_find_nocase(const scorm_files *files, const char *path);
 
 #endif

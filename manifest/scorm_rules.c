@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/utf8.h"
+#include "manifest/scorm_href.h"
 
 #define NS_ADLCP12 "http://www.adlnet.org/xsd/adlcp_rootv1p2"
 #define NS_ADLCP2004 "http://www.adlnet.org/xsd/adlcp_v1p3"
@@ -49,139 +49,6 @@ static bool has_text(xmlNodePtr node)
     for (const char *p = text; p && *p && !found; p++)
         found = !isspace((unsigned char)*p);
     xmlFree(text);
-    return found;
-}
-
-/* ---- Check 6: hrefs ---------------------------------------------------------------------- */
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* A URL scheme ("http:", "mailto:") or a network path ("//host"): not a package file. */
-static bool is_external(const char *href)
-{
-    if (href[0] == '/' && href[1] == '/')
-        return true;
-    const char *p = href;
-    if (!isalpha((unsigned char)*p))
-        return false;
-    while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
-        p++;
-    return *p == ':' && p - href > 1; /* one letter is a Windows drive */
-}
-
-long scorm_rules_resolve_href(const char *href, const char *what, long line,
-                              const scorm_files *files, scorm_report *report)
-{
-    if (!href[0]) {
-        scorm_report_add(report, SCORM_RULE_HREF_MISSING_FILE, MANIFEST, line, 0,
-                         "%s is empty", what);
-        return -1;
-    }
-    if (is_external(href)) {
-        scorm_report_add(report, SCORM_RULE_HREF_EXTERNAL, MANIFEST, line, 0,
-                         "%s '%s' is on the network; offline phones cannot load it, so ship "
-                         "the file in the package",
-                         what, href);
-        return -1;
-    }
-    if (strchr(href, '\\')) {
-        scorm_report_add(report, SCORM_RULE_HREF_BACKSLASH, MANIFEST, line, 0,
-                         "%s '%s' contains a backslash; use '/' between folders", what, href);
-        return -1;
-    }
-    if (href[0] == '/' || (isalpha((unsigned char)href[0]) && href[1] == ':')) {
-        scorm_report_add(report, SCORM_RULE_HREF_ABSOLUTE, MANIFEST, line, 0,
-                         "%s '%s' is an absolute path; make it relative to the package root",
-                         what, href);
-        return -1;
-    }
-    size_t len = strcspn(href, "?#"); /* launch parameters and anchors are not part of the file */
-    char *decoded = malloc(len + 1);
-    if (!decoded) {
-        report->out_of_memory = true;
-        return -1;
-    }
-    size_t out = 0;
-    bool bad_escape = false;
-    for (size_t i = 0; i < len; i++) {
-        if (href[i] != '%') {
-            decoded[out++] = href[i];
-            continue;
-        }
-        int high = i + 2 < len ? hex_value(href[i + 1]) : -1;
-        int low = high >= 0 ? hex_value(href[i + 2]) : -1;
-        if (low < 0 || (high == 0 && low == 0)) {
-            bad_escape = true;
-            break;
-        }
-        decoded[out++] = (char)(high * 16 + low);
-        i += 2;
-    }
-    decoded[out] = '\0';
-    if (bad_escape || !panya_utf8_valid((const char *)decoded, strlen((const char *)decoded))) {
-        scorm_report_add(report, SCORM_RULE_HREF_ENCODING, MANIFEST, line, 0,
-                         "%s '%s' is not correctly %%-encoded UTF-8", what, href);
-        free(decoded);
-        return -1;
-    }
-    /* Normalise "." and "..", refusing to climb above the root. */
-    char *normal = malloc(out + 1);
-    if (!normal) {
-        free(decoded);
-        report->out_of_memory = true;
-        return -1;
-    }
-    size_t used = 0;
-    bool escapes = false;
-    for (char *save = NULL, *segment = strtok_r(decoded, "/", &save); segment;
-         segment = strtok_r(NULL, "/", &save)) {
-        if (strcmp(segment, ".") == 0)
-            continue;
-        if (strcmp(segment, "..") == 0) {
-            if (used == 0) {
-                escapes = true;
-                break;
-            }
-            while (used && normal[used - 1] != '/')
-                used--;
-            if (used)
-                used--;
-            continue;
-        }
-        if (used)
-            normal[used++] = '/';
-        size_t segment_len = strlen(segment);
-        memcpy(normal + used, segment, segment_len);
-        used += segment_len;
-    }
-    normal[used] = '\0';
-    free(decoded);
-    long found = -1;
-    if (escapes) {
-        scorm_report_add(report, SCORM_RULE_HREF_ESCAPES_ROOT, MANIFEST, line, 0,
-                         "%s '%s' climbs out of the package with '..'", what, href);
-    } else if ((found = scorm_files_find(files, normal)) >= 0) {
-        files->referenced[found] = true;
-    } else if ((found = scorm_files_find_nocase(files, normal)) >= 0) {
-        files->referenced[found] = true;
-        scorm_report_add(report, SCORM_RULE_HREF_CASE_MISMATCH, MANIFEST, line, 0,
-                         "%s '%s' differs in case from the file '%s'; phones and Linux servers "
-                         "are case-sensitive, so make them identical",
-                         what, href, files->paths[found]);
-    } else {
-        scorm_report_add(report, SCORM_RULE_HREF_MISSING_FILE, MANIFEST, line, 0,
-                         "%s '%s': the package has no file '%s'", what, href, normal);
-    }
-    free(normal);
     return found;
 }
 
@@ -370,7 +237,8 @@ typedef struct resource_info {
     size_t file_count;
     char **dependencies;
     size_t dependency_count;
-    bool visited;
+    struct resource_info **targets; /* dependencies resolved, NULL when absent */
+    size_t mark; /* the last search that reached this resource */
 } resource_info;
 
 static void resource_info_free(resource_info *info)
@@ -381,6 +249,7 @@ static void resource_info_free(resource_info *info)
     for (size_t i = 0; i < info->dependency_count; i++)
         xmlFree(info->dependencies[i]);
     free(info->dependencies);
+    free(info->targets);
 }
 
 static void collect_files(rules *r, xmlNodePtr resource, const char *base, const char *name,
@@ -393,7 +262,7 @@ static void collect_files(rules *r, xmlNodePtr resource, const char *base, const
             char *full = file_href ? join_base(base, file_href) : NULL;
             snprintf(what, sizeof what, "resource '%s' file href", name);
             if (full) {
-                long index = scorm_rules_resolve_href(full, what, xmlGetLineNo(child), r->files,
+                long index = scorm_href_resolve(full, what, xmlGetLineNo(child), r->files,
                                                       r->report);
                 if (index >= 0)
                     info->files[info->file_count++] = index;
@@ -442,7 +311,7 @@ static void collect_resource(rules *r, xmlNodePtr resource, const char *resource
             char what[256];
             snprintf(what, sizeof what, "resource '%s' href", name);
             if (full)
-                info->launch = scorm_rules_resolve_href(full, what, info->line, r->files,
+                info->launch = scorm_href_resolve(full, what, info->line, r->files,
                                                         r->report);
             free(full);
         }
@@ -452,46 +321,68 @@ static void collect_resource(rules *r, xmlNodePtr resource, const char *resource
     xmlFree(own_base);
 }
 
-static resource_info *find_info(resource_info *infos, size_t count, const char *id)
-{
-    for (size_t i = 0; i < count; i++)
-        if (infos[i].id && strcmp(infos[i].id, id) == 0)
-            return &infos[i];
-    return NULL;
-}
+/* Dependency searches stop after this many resources: real packages nest one or two levels,
+ * and a hostile chain of thousands would otherwise make the check quadratic. */
+#define DEPENDENCY_SEARCH_MAX 1024
 
-/* Whether the resource or a resource it depends on (transitively) lists the file. */
-static bool lists_file(resource_info *infos, size_t count, resource_info *info, long file)
+/* Whether the resource or a resource it depends on (transitively) lists the file. Iterative,
+ * with a per-search mark, so hostile dependency chains cost no stack and no resets. */
+static bool lists_file(resource_info **stack, resource_info *start, long file, size_t mark)
 {
-    if (info->visited)
-        return false;
-    info->visited = true;
-    for (size_t i = 0; i < info->file_count; i++)
-        if (info->files[i] == file)
-            return true;
-    for (size_t i = 0; i < info->dependency_count; i++) {
-        resource_info *dependency = find_info(infos, count, info->dependencies[i]);
-        if (dependency && lists_file(infos, count, dependency, file))
-            return true;
+    size_t depth = 0, visited = 0;
+    stack[depth++] = start;
+    start->mark = mark;
+    while (depth && visited++ < DEPENDENCY_SEARCH_MAX) {
+        resource_info *info = stack[--depth];
+        for (size_t i = 0; i < info->file_count; i++)
+            if (info->files[i] == file)
+                return true;
+        for (size_t i = 0; i < info->dependency_count; i++) {
+            resource_info *next = info->targets[i];
+            if (next && next->mark != mark) {
+                next->mark = mark;
+                stack[depth++] = next;
+            }
+        }
     }
     return false;
 }
 
 static void check_launch_listed(rules *r, resource_info *infos, size_t count)
 {
+    xmlHashTablePtr by_id = xmlHashCreate((int)count + 1);
+    const char **owners = calloc(r->files->count + 1, sizeof *owners);
+    resource_info **stack = malloc((count + 1) * sizeof *stack);
+    if (!by_id || !owners || !stack) {
+        r->report->out_of_memory = true;
+        xmlHashFree(by_id, NULL);
+        free(owners);
+        free(stack);
+        return;
+    }
     for (size_t i = 0; i < count; i++) {
+        if (infos[i].id)
+            xmlHashAddEntry(by_id, (xmlChar *)infos[i].id, &infos[i]);
+        for (size_t f = 0; f < infos[i].file_count; f++)
+            if (!owners[infos[i].files[f]])
+                owners[infos[i].files[f]] = infos[i].id ? infos[i].id : "";
+    }
+    for (size_t i = 0; i < count; i++) {
+        infos[i].targets = calloc(infos[i].dependency_count + 1, sizeof *infos[i].targets);
+        if (!infos[i].targets) {
+            r->report->out_of_memory = true;
+            break;
+        }
+        for (size_t d = 0; d < infos[i].dependency_count; d++)
+            infos[i].targets[d] = xmlHashLookup(by_id, (xmlChar *)infos[i].dependencies[d]);
+    }
+    for (size_t i = 0; i < count && !r->report->out_of_memory; i++) {
         resource_info *info = &infos[i];
         if (info->launch < 0)
             continue;
-        for (size_t k = 0; k < count; k++)
-            infos[k].visited = false;
-        if (lists_file(infos, count, info, info->launch))
+        if (lists_file(stack, info, info->launch, i + 1))
             continue;
-        const char *owner = NULL;
-        for (size_t k = 0; k < count && !owner; k++)
-            for (size_t f = 0; f < infos[k].file_count && !owner; f++)
-                if (infos[k].files[f] == info->launch)
-                    owner = infos[k].id ? infos[k].id : "";
+        const char *owner = owners[info->launch];
         const char *id = info->id ? info->id : "";
         const char *path = r->files->paths[info->launch];
         if (owner)
@@ -507,6 +398,9 @@ static void check_launch_listed(rules *r, resource_info *infos, size_t count)
                              "in this resource or one it depends on",
                              id, path, path);
     }
+    xmlHashFree(by_id, NULL);
+    free(owners);
+    free(stack);
 }
 
 static void check_resources(rules *r, xmlNodePtr root)
@@ -548,7 +442,7 @@ static void check_metadata_locations(rules *r, xmlNodePtr node)
         if (is_element(node, adlcp, "location")) {
             char *text = (char *)xmlNodeGetContent(node);
             if (text)
-                scorm_rules_resolve_href(text, "adlcp:location", xmlGetLineNo(node), r->files,
+                scorm_href_resolve(text, "adlcp:location", xmlGetLineNo(node), r->files,
                                          r->report);
             xmlFree(text);
         }

@@ -13,10 +13,4 @@
 void scorm_rules_check(xmlDocPtr doc, scorm_family family, const scorm_files *files,
                        scorm_report *report);
 
-/* Resolves a package-relative href (already joined with any xml:base) against files, adding
- * href-* findings attributed to `what` ("resource 'r1' href"). Returns the file index, or -1
- * when the href is external, unsafe or names no file. */
-long scorm_rules_resolve_href(const char *href, const char *what, long line,
-                              const scorm_files *files, scorm_report *report);
-
 #endif

@@ -3,30 +3,6 @@
 
 #include "packer/archive_input.h"
 
-static char *dir;
-
-static int setup(void **state)
-{
-    (void)state;
-    dir = make_temp_dir();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    remove_tree(dir);
-    free(dir);
-    return 0;
-}
-
-static char *path_in(const char *name)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return path;
-}
-
 typedef struct seen {
     char names[16][128];
     int kinds[16];
@@ -230,5 +206,5 @@ int main(void)
         cmocka_unit_test(empty_and_non_zips),
         cmocka_unit_test(damaged_data_is_an_error),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, temp_dir_setup, temp_dir_teardown);
 }

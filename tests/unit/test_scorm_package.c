@@ -7,32 +7,6 @@
 
 #include "packer/scorm_validate.h"
 
-static char *dir;
-
-static int setup(void **state)
-{
-    (void)state;
-    dir = make_temp_dir();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    remove_tree(dir);
-    free(dir);
-    return 0;
-}
-
-static const char *path_in(const char *name)
-{
-    static char path[4][512];
-    static int next;
-    char *out = path[next++ % 4];
-    snprintf(out, sizeof path[0], "%s/%s", dir, name);
-    return out;
-}
-
 static void write_text(const char *path, const char *text)
 {
     char parent[512];
@@ -282,5 +256,5 @@ int main(void)
         cmocka_unit_test(schemas_report_violations_with_lines),
         cmocka_unit_test(schemas_never_come_from_the_network_or_package),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, temp_dir_setup, temp_dir_teardown);
 }

@@ -360,6 +360,36 @@ static void launch_file_listing_rules(void **state)
     free(unlisted);
 }
 
+/* A long dependency cycle: every search is bounded, the file lookups stay logarithmic. */
+static void hostile_dependency_chain(void **state)
+{
+    (void)state;
+    enum { RESOURCES = 3000 };
+    size_t size = 4096 + RESOURCES * 200;
+    char *manifest = malloc(size);
+    assert_non_null(manifest);
+    int used = snprintf(manifest, size,
+                        "<manifest identifier=\"m\" xmlns=\"" NS12 "\" "
+                        "xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_rootv1p2\">"
+                        "<metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion>"
+                        "</metadata><organizations default=\"o\"><organization identifier=\"o\">"
+                        "<title>t</title><item identifier=\"i\" identifierref=\"r0\"><title>t"
+                        "</title></item></organization></organizations><resources>");
+    for (int i = 0; i < RESOURCES; i++)
+        used += snprintf(manifest + used, size - (size_t)used,
+                         "<resource identifier=\"r%d\" type=\"webcontent\" "
+                         "adlcp:scormtype=\"asset\" href=\"index.html\">"
+                         "<dependency identifierref=\"r%d\"/></resource>",
+                         i, (i + 1) % RESOURCES);
+    snprintf(manifest + used, size - (size_t)used, "</resources></manifest>");
+    scorm_report report;
+    check(&report, manifest, index_only, NULL);
+    assert_int_equal(count_rule(&report, SCORM_RULE_RESOURCE_HREF_NOT_LISTED), RESOURCES);
+    assert_int_equal(report.errors, RESOURCES);
+    scorm_report_free(&report);
+    free(manifest);
+}
+
 static void dependency_rules(void **state)
 {
     (void)state;
@@ -449,6 +479,7 @@ int main(void)
         cmocka_unit_test(scormtype_rules),
         cmocka_unit_test(launch_file_listing_rules),
         cmocka_unit_test(dependency_rules),
+        cmocka_unit_test(hostile_dependency_chain),
         cmocka_unit_test(sequencing_rules),
         cmocka_unit_test(unreferenced_files_are_warnings),
         cmocka_unit_test(report_sorts_errors_first),

@@ -110,4 +110,32 @@ static void remove_tree(const char *dir)
     assert_int_equal(system(command), 0);
 }
 
+/* Group fixture: each test program works in one private folder, removed at the end. */
+static char *dir;
+
+static int temp_dir_setup(void **state)
+{
+    (void)state;
+    dir = make_temp_dir();
+    return 0;
+}
+
+static int temp_dir_teardown(void **state)
+{
+    (void)state;
+    remove_tree(dir);
+    free(dir);
+    return 0;
+}
+
+/* DIR/name, in one of four rotating buffers (so a call can take two paths). */
+static const char *path_in(const char *name)
+{
+    static char path[4][512];
+    static int next;
+    char *out = path[next++ % 4];
+    snprintf(out, sizeof path[0], "%s/%s", dir, name);
+    return out;
+}
+
 #endif

@@ -1,0 +1,16 @@
+/* Check 6: resolving an href of imsmanifest.xml to a file of the package, the way a phone's
+ * browser would, and saying precisely what is wrong when it cannot. */
+#ifndef PANYA_MANIFEST_SCORM_HREF_H
+#define PANYA_MANIFEST_SCORM_HREF_H
+
+#include "manifest/scorm_files.h"
+#include "manifest/scorm_report.h"
+
+/* Resolves a package-relative href (already joined with any xml:base): %-decodes it, drops
+ * query and fragment, resolves "." and "..", and looks the file up; marks it referenced.
+ * Adds href-* findings attributed to `what` ("resource 'r1' href") at line. Returns the file
+ * index, or -1 when the href is external, unsafe or names no file. */
+long scorm_href_resolve(const char *href, const char *what, long line, const scorm_files *files,
+                        scorm_report *report);
+
+#endif
