@@ -1,0 +1,265 @@
+/* Images of every accepted kind through the built-in profiles into WebP. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <webp/decode.h>
+
+#include "codec_testmedia.h"
+#include "codecs/codecs.h"
+
+static codec_profile_set profiles;
+
+static int setup(void **state)
+{
+    (void)state;
+    panya_error err = {0};
+    return codec_profiles_load_default(&profiles, &err);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    codec_profiles_free(&profiles);
+    return 0;
+}
+
+typedef struct webp_facts {
+    int width, height;
+    bool alpha, lossless;
+} webp_facts;
+
+static webp_facts read_webp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static uint8_t data[4 << 20];
+    size_t size = fread(data, 1, sizeof data, f);
+    fclose(f);
+    WebPBitstreamFeatures features;
+    assert_int_equal(WebPGetFeatures(data, size, &features), VP8_STATUS_OK);
+    int w, h;
+    uint8_t *pixels = WebPDecodeRGBA(data, size, &w, &h); /* decodes fully: not damaged */
+    assert_non_null(pixels);
+    WebPFree(pixels);
+    return (webp_facts){features.width, features.height, features.has_alpha != 0,
+                        features.format == 2};
+}
+
+/* Writes a picture, transcodes it with `profile_name`, checks the output. */
+static webp_facts run(const char *name, const char *graph, const char *encoder,
+                      const char *muxer, const char *profile_name, codec_result *result)
+{
+    char dir[200], src[256], out[256];
+    testmedia_temp_dir(dir, sizeof dir);
+    snprintf(src, sizeof src, "%s/%s", dir, name);
+    snprintf(out, sizeof out, "%s/%s", dir, name); /* pack keeps paths: same name, new bytes */
+    strcat(out, ".out.png");
+    testmedia_write_image(src, graph, encoder, muxer);
+    panya_error err = {0};
+    const codec_profile *p = codec_profiles_find(&profiles, profile_name);
+    assert_non_null(p);
+    if (codec_transcode_file(src, p, out, 1, CODEC_MEASURE_SSIM, result, &err) != 0)
+        fail_msg("%s: %s", name, err.message);
+    assert_int_equal(result->kind, CODEC_KIND_IMAGE);
+    assert_string_equal(result->mime_type, "image/webp");
+    webp_facts facts = read_webp(out);
+    assert_int_equal(facts.width, result->width);
+    assert_int_equal(facts.height, result->height);
+    return facts;
+}
+
+static void test_jpeg_never_upscaled(void **state)
+{
+    (void)state;
+    codec_result r;
+    webp_facts f = run("photo.jpg", "testsrc2=size=640x480,format=yuvj420p", "mjpeg", NULL,
+                       "small", &r);
+    assert_int_equal(f.width, 640);
+    assert_int_equal(f.height, 480);
+    assert_false(f.alpha);
+    assert_true(r.ssim > 0.9);
+}
+
+static void test_png_downscaled_to_long_side(void **state)
+{
+    (void)state;
+    codec_result r;
+    webp_facts f = run("wide.png", "testsrc2=size=2000x1000,format=rgb24", "png", NULL, "low", &r);
+    assert_int_equal(f.width, 720);
+    assert_int_equal(f.height, 360);
+}
+
+static void test_png_16bit(void **state)
+{
+    (void)state;
+    codec_result r;
+    webp_facts f = run("deep.png", "testsrc2=size=96x64,format=rgb48be", "png", NULL, "small", &r);
+    assert_int_equal(f.width, 96);
+    assert_true(r.ssim > 0.9);
+}
+
+static void test_png_alpha_kept(void **state)
+{
+    (void)state;
+    codec_result r;
+    webp_facts f = run("alpha.png",
+                       "testsrc2=size=128x96,format=rgba,geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':"
+                       "a='if(lt(X,64),0,255)',format=rgba",
+                       "png", NULL, "small", &r);
+    assert_true(f.alpha);
+}
+
+static void test_opaque_rgba_has_no_alpha(void **state)
+{
+    (void)state;
+    codec_result r;
+    webp_facts f = run("opaque.png", "testsrc2=size=64x64,format=rgba", "png", NULL, "small", &r);
+    assert_false(f.alpha);
+}
+
+static void test_palette_line_art_lossless(void **state)
+{
+    (void)state;
+    char dir[200], src[256], out[256];
+    testmedia_temp_dir(dir, sizeof dir);
+    snprintf(src, sizeof src, "%s/diagram.png", dir);
+    snprintf(out, sizeof out, "%s/diagram.webp", dir);
+    testmedia_write_palette_png(src, 300, 200);
+    codec_result r;
+    panya_error err = {0};
+    assert_int_equal(codec_transcode_file(src, codec_profiles_find(&profiles, "small"), out, 1,
+                                          CODEC_MEASURE_SSIM, &r, &err),
+                     0);
+    webp_facts f = read_webp(out);
+    assert_true(f.lossless);
+    assert_true(r.ssim > 0.999);
+}
+
+static void test_gif_first_frame(void **state)
+{
+    (void)state;
+    codec_result r;
+    webp_facts f = run("anim.gif", "testsrc2=size=100x80:rate=5:duration=1,format=bgr8", "gif",
+                       "gif", "small", &r);
+    assert_int_equal(f.width, 100);
+    assert_int_equal(f.height, 80);
+}
+
+static void test_bmp(void **state)
+{
+    (void)state;
+    codec_result r;
+    webp_facts f = run("old.bmp", "testsrc2=size=90x60,format=bgr24", "bmp", NULL, "small", &r);
+    assert_int_equal(f.width, 90);
+}
+
+static void test_webp_source(void **state)
+{
+    (void)state;
+    codec_result r;
+    webp_facts f = run("in.webp", "testsrc2=size=1600x900,format=yuv420p", "libwebp", NULL,
+                       "low", &r);
+    assert_int_equal(f.width, 720);
+    assert_int_equal(f.height, 405);
+}
+
+static void test_one_pixel(void **state)
+{
+    (void)state;
+    codec_result r;
+    webp_facts f = run("dot.png", "color=c=red:size=1x1,format=rgb24", "png", NULL, "small", &r);
+    assert_int_equal(f.width, 1);
+    assert_int_equal(f.height, 1);
+}
+
+static void test_exif_orientation(void **state)
+{
+    (void)state;
+    char dir[200], src[256], out[256];
+    testmedia_temp_dir(dir, sizeof dir);
+    snprintf(src, sizeof src, "%s/phone.jpg", dir);
+    snprintf(out, sizeof out, "%s/phone.webp", dir);
+    testmedia_write_image(src, "testsrc2=size=160x80,format=yuvj420p", "mjpeg", NULL);
+    testmedia_add_exif_orientation(src, 6); /* taken holding the phone upright */
+    codec_result r;
+    panya_error err = {0};
+    if (codec_transcode_file(src, codec_profiles_find(&profiles, "small"), out, 1, 0, &r, &err))
+        fail_msg("%s", err.message);
+    assert_int_equal(r.width, 80);
+    assert_int_equal(r.height, 160);
+}
+
+static void test_huge_jpeg_bounded(void **state)
+{
+    (void)state;
+    codec_result r;
+    webp_facts f = run("huge.jpg", "color=c=0x336699:size=12000x8000,format=yuvj420p", "mjpeg",
+                       NULL, "small", &r);
+    assert_int_equal(f.width, 1280);
+    assert_int_equal(f.height, 853);
+}
+
+static void test_huge_png_refused(void **state)
+{
+    (void)state;
+    char dir[200], src[256], out[256];
+    testmedia_temp_dir(dir, sizeof dir);
+    snprintf(src, sizeof src, "%s/bomb.png", dir);
+    snprintf(out, sizeof out, "%s/bomb.webp", dir);
+    testmedia_write_image(src, "color=c=white:size=8x8,format=rgb24", "png", NULL);
+    testmedia_forge_png_size(src, 12000, 8000);
+    codec_result r;
+    panya_error err = {0};
+    assert_int_equal(codec_transcode_file(src, codec_profiles_find(&profiles, "small"), out, 1,
+                                          0, &r, &err),
+                     -1);
+    assert_int_equal(err.code, PANYA_EXIT_INVALID);
+    assert_non_null(strstr(err.message, "bomb.png"));
+    assert_non_null(strstr(err.message, "too large"));
+}
+
+static void test_truncated_png(void **state)
+{
+    (void)state;
+    char dir[200], src[256], cut[256], out[256];
+    testmedia_temp_dir(dir, sizeof dir);
+    snprintf(src, sizeof src, "%s/full.png", dir);
+    snprintf(cut, sizeof cut, "%s/cut.png", dir);
+    snprintf(out, sizeof out, "%s/cut.webp", dir);
+    testmedia_write_image(src, "testsrc2=size=200x200,format=rgb24", "png", NULL);
+    testmedia_truncate_copy(src, cut, 300);
+    codec_result r;
+    panya_error err = {0};
+    assert_int_equal(codec_transcode_file(cut, codec_profiles_find(&profiles, "small"), out, 1,
+                                          0, &r, &err),
+                     -1);
+    assert_int_equal(err.code, PANYA_EXIT_INVALID);
+    assert_non_null(strstr(err.message, "cut.png"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_jpeg_never_upscaled),
+        cmocka_unit_test(test_png_downscaled_to_long_side),
+        cmocka_unit_test(test_png_16bit),
+        cmocka_unit_test(test_png_alpha_kept),
+        cmocka_unit_test(test_opaque_rgba_has_no_alpha),
+        cmocka_unit_test(test_palette_line_art_lossless),
+        cmocka_unit_test(test_gif_first_frame),
+        cmocka_unit_test(test_bmp),
+        cmocka_unit_test(test_webp_source),
+        cmocka_unit_test(test_one_pixel),
+        cmocka_unit_test(test_exif_orientation),
+        cmocka_unit_test(test_huge_jpeg_bounded),
+        cmocka_unit_test(test_huge_png_refused),
+        cmocka_unit_test(test_truncated_png),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
