@@ -39,12 +39,13 @@ static int decode_first_frame(const char *path, int max_side, AVFrame *frame, pa
         while (lowres < 3 && (long_side >> (lowres + 1)) >= max_side)
             lowres++;
     }
-    long pixels = ((long)par->width >> lowres) * ((long)par->height >> lowres);
-    if (par->width <= 0 || par->height <= 0 || pixels > IMAGE_MAX_DECODED_PIXELS) {
+    int width = par->width, height = par->height;
+    long pixels = ((long)width >> lowres) * ((long)height >> lowres);
+    if (pixels > IMAGE_MAX_DECODED_PIXELS) {
         avformat_close_input(&in);
         return panya_error_set(err, PANYA_EXIT_INVALID,
                                "%s: %dx%d picture is too large to decode (limit %ld megapixels)",
-                               path, par->width, par->height, IMAGE_MAX_DECODED_PIXELS / 1000000);
+                               path, width, height, IMAGE_MAX_DECODED_PIXELS / 1000000);
     }
     AVCodecContext *dec = NULL;
     if (media_open_decoder(&dec, in->streams[index], 1, lowres, path, err) != 0) {
