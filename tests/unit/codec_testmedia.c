@@ -22,6 +22,8 @@
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 
+#include "codecs/codecs.h"
+
 #define CHECK_AV(expr)                                                                        \
     do {                                                                                      \
         int check_rc_ = (expr);                                                               \
@@ -368,6 +370,27 @@ void testmedia_inspect(const char *path, testmedia_info *info)
         info->max_keyframe_gap = last_pts - last_key;
     av_packet_free(&pkt);
     avformat_close_input(&in);
+}
+
+static codec_profile_set builtin_profiles;
+
+static void free_profiles(void)
+{
+    codec_profiles_free(&builtin_profiles);
+}
+
+const codec_profile *testmedia_profile(const char *name)
+{
+    if (!builtin_profiles.profiles) {
+        panya_error err = {0};
+        if (codec_profiles_load_default(&builtin_profiles, &err) != 0)
+            fail_msg("built-in profiles: %s", err.message);
+        atexit(free_profiles);
+    }
+    const codec_profile *p = codec_profiles_find(&builtin_profiles, name);
+    if (!p)
+        fail_msg("no built-in profile '%s'", name);
+    return p;
 }
 
 static char temp_root[256];

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "codecs/codecs.h"
+
 typedef struct testmedia_clip {
     const char *muxer;         /* "mp4", "matroska", "mp3", ... */
     const char *video;         /* lavfi graph, e.g. "testsrc2=size=320x240:rate=25:duration=2", or NULL */
@@ -56,6 +58,9 @@ typedef struct testmedia_info {
 
 /* Opens a written file with libavformat and reads every packet. */
 void testmedia_inspect(const char *path, testmedia_info *info);
+
+/* A built-in profile by name (loaded once per test program); fails the test if absent. */
+const codec_profile *testmedia_profile(const char *name);
 
 /* A fresh temporary folder for one test; the returned string is static per call site. */
 void testmedia_temp_dir(char *buf, unsigned long size);

@@ -12,22 +12,6 @@
 #include "codec_testmedia.h"
 #include "codecs/codecs.h"
 
-static codec_profile_set profiles;
-
-static int setup(void **state)
-{
-    (void)state;
-    panya_error err = {0};
-    return codec_profiles_load_default(&profiles, &err);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    codec_profiles_free(&profiles);
-    return 0;
-}
-
 static void run(const char *muxer, const char *encoder, const char *layout, const char *name,
                 const char *profile_name, codec_result *r, testmedia_info *info)
 {
@@ -40,7 +24,7 @@ static void run(const char *muxer, const char *encoder, const char *layout, cons
                            .audio_encoder = encoder, .channel_layout = layout};
     testmedia_write_clip(src, &clip);
     panya_error err = {0};
-    if (codec_transcode_file(src, codec_profiles_find(&profiles, profile_name), out, 1, 0, r,
+    if (codec_transcode_file(src, testmedia_profile(profile_name), out, 1, 0, r,
                              &err) != 0)
         fail_msg("%s: %s", name, err.message);
     assert_int_equal(r->kind, CODEC_KIND_AUDIO);
@@ -97,5 +81,5 @@ int main(void)
         cmocka_unit_test(test_aac_fallback),
         cmocka_unit_test(test_surround_downmixed),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

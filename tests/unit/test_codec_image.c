@@ -13,22 +13,6 @@
 #include "codec_testmedia.h"
 #include "codecs/codecs.h"
 
-static codec_profile_set profiles;
-
-static int setup(void **state)
-{
-    (void)state;
-    panya_error err = {0};
-    return codec_profiles_load_default(&profiles, &err);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    codec_profiles_free(&profiles);
-    return 0;
-}
-
 typedef struct webp_facts {
     int width, height;
     bool alpha, lossless;
@@ -62,7 +46,7 @@ static webp_facts run(const char *name, const char *graph, const char *encoder,
     strcat(out, ".out.png");
     testmedia_write_image(src, graph, encoder, muxer);
     panya_error err = {0};
-    const codec_profile *p = codec_profiles_find(&profiles, profile_name);
+    const codec_profile *p = testmedia_profile(profile_name);
     assert_non_null(p);
     if (codec_transcode_file(src, p, out, 1, CODEC_MEASURE_SSIM, result, &err) != 0)
         fail_msg("%s: %s", name, err.message);
@@ -123,19 +107,43 @@ static void test_opaque_rgba_has_no_alpha(void **state)
     assert_false(f.alpha);
 }
 
+/* A path for `name` in a fresh folder. */
+static void temp_path(const char *name, char *buf, size_t size)
+{
+    char dir[200];
+    testmedia_temp_dir(dir, sizeof dir);
+    snprintf(buf, size, "%s/%s", dir, name);
+}
+
+/* Transcodes src with `small` into src + ".webp"; returns 0 or -1 with err set. */
+static int transcode_small(const char *src, unsigned flags, codec_result *r, panya_error *err)
+{
+    char out[300];
+    snprintf(out, sizeof out, "%s.webp", src);
+    return codec_transcode_file(src, testmedia_profile("small"), out, 1, flags, r, err);
+}
+
+static void expect_refused(const char *src, const char *needle)
+{
+    codec_result r;
+    panya_error err = {0};
+    assert_int_equal(transcode_small(src, 0, &r, &err), -1);
+    assert_int_equal(err.code, PANYA_EXIT_INVALID);
+    assert_non_null(strstr(err.message, src));
+    if (!strstr(err.message, needle))
+        fail_msg("'%s' lacks '%s'", err.message, needle);
+}
+
 static void test_palette_line_art_lossless(void **state)
 {
     (void)state;
-    char dir[200], src[256], out[256];
-    testmedia_temp_dir(dir, sizeof dir);
-    snprintf(src, sizeof src, "%s/diagram.png", dir);
-    snprintf(out, sizeof out, "%s/diagram.webp", dir);
+    char src[256], out[300];
+    temp_path("diagram.png", src, sizeof src);
     testmedia_write_palette_png(src, 300, 200);
     codec_result r;
     panya_error err = {0};
-    assert_int_equal(codec_transcode_file(src, codec_profiles_find(&profiles, "small"), out, 1,
-                                          CODEC_MEASURE_SSIM, &r, &err),
-                     0);
+    assert_int_equal(transcode_small(src, CODEC_MEASURE_SSIM, &r, &err), 0);
+    snprintf(out, sizeof out, "%s.webp", src);
     webp_facts f = read_webp(out);
     assert_true(f.lossless);
     assert_true(r.ssim > 0.999);
@@ -181,15 +189,13 @@ static void test_one_pixel(void **state)
 static void test_exif_orientation(void **state)
 {
     (void)state;
-    char dir[200], src[256], out[256];
-    testmedia_temp_dir(dir, sizeof dir);
-    snprintf(src, sizeof src, "%s/phone.jpg", dir);
-    snprintf(out, sizeof out, "%s/phone.webp", dir);
+    char src[256];
+    temp_path("phone.jpg", src, sizeof src);
     testmedia_write_image(src, "testsrc2=size=160x80,format=yuvj420p", "mjpeg", NULL);
     testmedia_add_exif_orientation(src, 6); /* taken holding the phone upright */
     codec_result r;
     panya_error err = {0};
-    if (codec_transcode_file(src, codec_profiles_find(&profiles, "small"), out, 1, 0, &r, &err))
+    if (transcode_small(src, 0, &r, &err) != 0)
         fail_msg("%s", err.message);
     assert_int_equal(r.width, 80);
     assert_int_equal(r.height, 160);
@@ -208,39 +214,22 @@ static void test_huge_jpeg_bounded(void **state)
 static void test_huge_png_refused(void **state)
 {
     (void)state;
-    char dir[200], src[256], out[256];
-    testmedia_temp_dir(dir, sizeof dir);
-    snprintf(src, sizeof src, "%s/bomb.png", dir);
-    snprintf(out, sizeof out, "%s/bomb.webp", dir);
+    char src[256];
+    temp_path("bomb.png", src, sizeof src);
     testmedia_write_image(src, "color=c=white:size=8x8,format=rgb24", "png", NULL);
     testmedia_forge_png_size(src, 12000, 8000);
-    codec_result r;
-    panya_error err = {0};
-    assert_int_equal(codec_transcode_file(src, codec_profiles_find(&profiles, "small"), out, 1,
-                                          0, &r, &err),
-                     -1);
-    assert_int_equal(err.code, PANYA_EXIT_INVALID);
-    assert_non_null(strstr(err.message, "bomb.png"));
-    assert_non_null(strstr(err.message, "too large"));
+    expect_refused(src, "12000x8000 picture is too large");
 }
 
 static void test_truncated_png(void **state)
 {
     (void)state;
-    char dir[200], src[256], cut[256], out[256];
-    testmedia_temp_dir(dir, sizeof dir);
-    snprintf(src, sizeof src, "%s/full.png", dir);
-    snprintf(cut, sizeof cut, "%s/cut.png", dir);
-    snprintf(out, sizeof out, "%s/cut.webp", dir);
+    char src[256], cut[256];
+    temp_path("full.png", src, sizeof src);
+    temp_path("cut.png", cut, sizeof cut);
     testmedia_write_image(src, "testsrc2=size=200x200,format=rgb24", "png", NULL);
     testmedia_truncate_copy(src, cut, 300);
-    codec_result r;
-    panya_error err = {0};
-    assert_int_equal(codec_transcode_file(cut, codec_profiles_find(&profiles, "small"), out, 1,
-                                          0, &r, &err),
-                     -1);
-    assert_int_equal(err.code, PANYA_EXIT_INVALID);
-    assert_non_null(strstr(err.message, "cut.png"));
+    expect_refused(cut, "cut.png");
 }
 
 int main(void)
@@ -261,5 +250,5 @@ int main(void)
         cmocka_unit_test(test_huge_png_refused),
         cmocka_unit_test(test_truncated_png),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,36 +14,13 @@
 #include "codecs/codecs.h"
 #include "codecs/video_level.h"
 
-static codec_profile_set profiles;
-
-static int setup(void **state)
-{
-    (void)state;
-    panya_error err = {0};
-    return codec_profiles_load_default(&profiles, &err);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    codec_profiles_free(&profiles);
-    return 0;
-}
-
-static const codec_profile *profile(const char *name)
-{
-    const codec_profile *p = codec_profiles_find(&profiles, name);
-    assert_non_null(p);
-    return p;
-}
-
 /* Transcodes and asserts success; returns the result. */
 static codec_result transcode(const char *source, const char *profile_name, const char *out,
                               unsigned flags)
 {
     codec_result result;
     panya_error err = {0};
-    int rc = codec_transcode_file(source, profile(profile_name), out, 2, flags, &result, &err);
+    int rc = codec_transcode_file(source, testmedia_profile(profile_name), out, 2, flags, &result, &err);
     if (rc != 0)
         fail_msg("transcode %s: %s", source, err.message);
     return result;
@@ -235,7 +212,7 @@ static void expect_failure(const char *path, int code)
     snprintf(out, sizeof out, "%s.out", path);
     codec_result r;
     panya_error err = {0};
-    assert_int_equal(codec_transcode_file(path, profile("small"), out, 1, 0, &r, &err), -1);
+    assert_int_equal(codec_transcode_file(path, testmedia_profile("small"), out, 1, 0, &r, &err), -1);
     assert_int_equal(err.code, code);
     assert_non_null(strstr(err.message, path));
     FILE *f = fopen(out, "rb");
@@ -283,5 +260,5 @@ int main(void)
         cmocka_unit_test(test_audio_only_mp4_is_audio),
         cmocka_unit_test(test_broken_inputs),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }
