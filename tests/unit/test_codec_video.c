@@ -1,5 +1,6 @@
 /* Video through the built-in profiles: clips generated with lavfi, outputs checked with
  * libavformat (codec, profile, level, size, pixel format, rate, keyframes, audio). */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -81,7 +82,7 @@ static void test_small_h264(void **state)
     assert_string_equal(info.audio_codec, "aac");
     assert_int_equal(info.audio_profile, FF_PROFILE_AAC_LOW);
     assert_int_equal(info.channels, 1);
-    assert_int_equal(info.sample_rate, 32000);
+    assert_int_equal(info.sample_rate, testmedia_profile("small")->video.audio.sample_rate);
 }
 
 static void test_low_downscales_and_caps_rate(void **state)
@@ -106,7 +107,7 @@ static void test_low_downscales_and_caps_rate(void **state)
     assert_true(info.fps > 23.9 && info.fps < 24.1);
     assert_true(info.video_frames >= 47 && info.video_frames <= 49);
     assert_int_equal(info.channels, 1); /* 5.1 downmixed */
-    assert_int_equal(info.sample_rate, 22050);
+    assert_int_equal(info.sample_rate, testmedia_profile("low")->video.audio.sample_rate);
     assert_true(info.duration > 1.9 && info.duration < 2.2);
 }
 
@@ -206,6 +207,53 @@ static void test_audio_only_mp4_is_audio(void **state)
     assert_string_equal(r.codecs, "opus");
 }
 
+typedef struct parallel_job {
+    char src[256], out[256];
+    const char *profile;
+    int rc;
+    panya_error err;
+} parallel_job;
+
+static void *run_parallel(void *arg)
+{
+    parallel_job *job = arg;
+    codec_result r;
+    job->rc = codec_transcode_file(job->src, testmedia_profile(job->profile), job->out, 1, 0, &r,
+                                   &job->err);
+    return NULL;
+}
+
+/* pack runs one transcode per core with threads=1 each: they must not share state. */
+static void test_parallel_transcodes(void **state)
+{
+    (void)state;
+    parallel_job jobs[2] = {{.profile = "small"}, {.profile = "modern"}};
+    char dir[200];
+    testmedia_temp_dir(dir, sizeof dir);
+    testmedia_clip clip = {.muxer = "mp4",
+                           .video = "testsrc2=size=192x108:rate=15:duration=1",
+                           .video_encoder = "libx264", .pix_fmt = "yuv420p",
+                           .audio = "sine=frequency=440:sample_rate=48000:duration=1",
+                           .audio_encoder = "aac", .channel_layout = "mono"};
+    pthread_t threads[2];
+    for (int i = 0; i < 2; i++) {
+        snprintf(jobs[i].src, sizeof jobs[i].src, "%s/in%d.mp4", dir, i);
+        snprintf(jobs[i].out, sizeof jobs[i].out, "%s/out%d.mp4", dir, i);
+        testmedia_write_clip(jobs[i].src, &clip);
+    }
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, run_parallel, &jobs[i]), 0);
+    for (int i = 0; i < 2; i++) {
+        pthread_join(threads[i], NULL);
+        if (jobs[i].rc != 0)
+            fail_msg("%s: %s", jobs[i].src, jobs[i].err.message);
+        testmedia_info info;
+        testmedia_inspect(jobs[i].out, &info);
+        assert_string_equal(info.video_codec, i == 0 ? "h264" : "av1");
+        assert_int_equal(info.width, 192);
+    }
+}
+
 static void expect_failure(const char *path, int code)
 {
     char out[300];
@@ -258,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_variable_rate_screen_recording),
         cmocka_unit_test(test_modern_av1_opus),
         cmocka_unit_test(test_audio_only_mp4_is_audio),
+        cmocka_unit_test(test_parallel_transcodes),
         cmocka_unit_test(test_broken_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
