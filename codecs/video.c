@@ -331,6 +331,11 @@ static int setup(video_job *v, panya_error *err)
                                job->source_path);
     video_plan plan;
     plan_video(s, st, v->dec, job->probe->rotation, &plan);
+    if (strcmp(s->codec, "av1") == 0 && (plan.width < 64 || plan.height < 64))
+        return panya_error_set(err, PANYA_EXIT_INVALID,
+                               "%s: a %dx%d picture is too small for AV1 (SVT-AV1 needs 64x64 "
+                               "or more); use an H.264 profile for it",
+                               job->source_path, plan.width, plan.height);
     if (media_filter_open_video(&v->filter, v->dec, st->time_base, plan.filter, 1, err) != 0)
         return -1;
     if (media_output_open(&v->out, "mp4", job->output_path, err) != 0)

@@ -192,6 +192,25 @@ static void test_modern_av1_opus(void **state)
     assert_true(info.max_keyframe_gap <= 4.0 + 1e-6);
 }
 
+static void test_tiny_video(void **state)
+{
+    (void)state;
+    char src[256], out[256];
+    paths(src, out, sizeof src, "tiny.mp4");
+    testmedia_clip clip = {.muxer = "mp4",
+                           .video = "testsrc2=size=2x2:rate=10:duration=1",
+                           .video_encoder = "libx264", .pix_fmt = "yuv420p"};
+    testmedia_write_clip(src, &clip);
+    codec_result r = transcode(src, "small", out, 0);
+    assert_int_equal(r.width, 2);
+    assert_int_equal(r.height, 2);
+    panya_error err = {0};
+    assert_int_equal(codec_transcode_file(src, testmedia_profile("modern"), out, 1, 0, &r, &err),
+                     -1);
+    assert_int_equal(err.code, PANYA_EXIT_INVALID);
+    assert_non_null(strstr(err.message, "too small for AV1"));
+}
+
 static void test_audio_only_mp4_is_audio(void **state)
 {
     (void)state;
@@ -305,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_rotation_is_applied),
         cmocka_unit_test(test_variable_rate_screen_recording),
         cmocka_unit_test(test_modern_av1_opus),
+        cmocka_unit_test(test_tiny_video),
         cmocka_unit_test(test_audio_only_mp4_is_audio),
         cmocka_unit_test(test_parallel_transcodes),
         cmocka_unit_test(test_broken_inputs),
