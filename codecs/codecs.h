@@ -95,7 +95,8 @@ typedef struct codec_probe_info {
 } codec_probe_info;
 
 /* Opens the file with libavformat and describes it. A zero-byte, truncated or unknown file
- * is PANYA_EXIT_INVALID naming the file; an unreadable one is PANYA_EXIT_USAGE. */
+ * is PANYA_EXIT_INVALID naming the file; an unreadable one is PANYA_EXIT_USAGE. Files libav
+ * reads but panya keeps as they are (SVG, subtitles, text) succeed with CODEC_KIND_OTHER. */
 int codec_probe_file(const char *path, codec_probe_info *info, panya_error *err);
 
 /* ---- Transcode ---- */

@@ -111,7 +111,9 @@ static int open_video_encoder(AVCodecContext **encp, const codec_video_settings 
     enc->color_range = AVCOL_RANGE_MPEG;
     enc->rc_max_rate = (int64_t)s->maxrate_kbps * 1000;
     enc->rc_buffer_size = s->bufsize_kbps * 1000;
-    enc->thread_count = threads;
+    /* x264's frame threads stall on each other; like x264 itself we run 1.5 per core to
+     * keep `threads` cores busy. With one core per transcode (parallel packs) it is one. */
+    enc->thread_count = threads > 1 ? threads + threads / 2 : 1;
     if (out->ctx->oformat->flags & AVFMT_GLOBALHEADER)
         enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     AVDictionary *opts = NULL;

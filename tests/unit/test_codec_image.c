@@ -211,6 +211,31 @@ static void test_huge_jpeg_bounded(void **state)
     assert_int_equal(f.height, 853);
 }
 
+static void test_svg_and_text_stay_as_they_are(void **state)
+{
+    (void)state;
+    char svg[256], txt[256];
+    temp_path("diagram.svg", svg, sizeof svg);
+    temp_path("notes.txt", txt, sizeof txt);
+    FILE *f = fopen(svg, "wb");
+    fputs("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\">"
+          "<rect width=\"40\" height=\"20\" fill=\"red\"/></svg>\n", f);
+    fclose(f);
+    f = fopen(txt, "wb");
+    fputs("Lesson notes\nline two\n", f);
+    fclose(f);
+    const char *paths[] = {svg, txt};
+    for (int i = 0; i < 2; i++) {
+        codec_probe_info info;
+        panya_error err = {0};
+        if (codec_probe_file(paths[i], &info, &err) == 0)
+            assert_int_equal(info.kind, CODEC_KIND_OTHER);
+        else
+            assert_int_equal(err.code, PANYA_EXIT_INVALID);
+        expect_refused(paths[i], paths[i]);
+    }
+}
+
 static void test_huge_png_refused(void **state)
 {
     (void)state;
@@ -247,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_one_pixel),
         cmocka_unit_test(test_exif_orientation),
         cmocka_unit_test(test_huge_jpeg_bounded),
+        cmocka_unit_test(test_svg_and_text_stay_as_they_are),
         cmocka_unit_test(test_huge_png_refused),
         cmocka_unit_test(test_truncated_png),
     };
