@@ -122,7 +122,7 @@ for src in "$corpus"/*.mp4 "$corpus"/*.webm; do
     d=$(dims "$b.rc.mp4")
     target=$(ssim "$b.rc.mp4" "$src" "${d%x*}" "${d#*x}")
     for p in small modern; do
-        if [ "$p" = small ]; then crfs="36 34 32 30 28 26"; else crfs="58 54 50 46 42 38"; fi
+        if [ "$p" = small ]; then crfs="40 38 36 34 32 30 28 26"; else crfs="63 60 57 54 50 46 42 38"; fi
         for crf in $crfs; do
             matched_profiles "$p" "${d%x*}" "${d#*x}" "$crf" "$b.$p-m.xml"
             timed "$b.$p-m.time" "$panya" transcode "$src" --profiles "$b.$p-m.xml" \

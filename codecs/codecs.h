@@ -48,7 +48,8 @@ typedef struct codec_video_settings {
 
 typedef struct codec_image_settings {
     int max_side; /* long side of the output, in pixels; never upscaled */
-    int quality;  /* lossy WebP quality 0..100 */
+    int quality;  /* lossy WebP quality 0..100: the highest used */
+    double min_ssim; /* lowest quality whose SSIM stays at or above this (0: always quality) */
     int lossless_max_colors; /* at or below this many colours lossless is tried too */
 } codec_image_settings;
 

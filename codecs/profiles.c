@@ -143,6 +143,7 @@ static void read_profile(xmlNode *node, codec_profile *p)
     xmlNode *image = child(node, "image");
     p->image.max_side = attr_int(image, "max-side");
     p->image.quality = attr_int(image, "quality");
+    p->image.min_ssim = attr_double(image, "min-ssim");
     p->image.lossless_max_colors = attr_int(image, "lossless-max-colors");
 }
 

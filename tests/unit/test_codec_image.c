@@ -149,6 +149,26 @@ static void test_palette_line_art_lossless(void **state)
     assert_true(r.ssim > 0.999);
 }
 
+/* With min-ssim the quality goes down only as far as SSIM allows. */
+static void test_quality_search(void **state)
+{
+    (void)state;
+    char src[256], out[300];
+    temp_path("photo.jpg", src, sizeof src);
+    snprintf(out, sizeof out, "%s.webp", src);
+    testmedia_write_image(src, "testsrc2=size=400x300,format=yuvj420p", "mjpeg", NULL);
+    codec_profile fixed = *testmedia_profile("small"), searched = fixed;
+    fixed.image.min_ssim = 0;
+    searched.image.min_ssim = 0.9;
+    codec_result a, b;
+    panya_error err = {0};
+    assert_int_equal(codec_transcode_file(src, &fixed, out, 1, CODEC_MEASURE_SSIM, &a, &err), 0);
+    assert_int_equal(codec_transcode_file(src, &searched, out, 1, CODEC_MEASURE_SSIM, &b, &err),
+                     0);
+    assert_true(b.bytes < a.bytes);
+    assert_true(b.ssim >= 0.9 && b.ssim <= a.ssim);
+}
+
 static void test_gif_first_frame(void **state)
 {
     (void)state;
@@ -266,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_png_alpha_kept),
         cmocka_unit_test(test_opaque_rgba_has_no_alpha),
         cmocka_unit_test(test_palette_line_art_lossless),
+        cmocka_unit_test(test_quality_search),
         cmocka_unit_test(test_gif_first_frame),
         cmocka_unit_test(test_bmp),
         cmocka_unit_test(test_webp_source),

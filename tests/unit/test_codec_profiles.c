@@ -19,7 +19,7 @@ static const char valid_profile[] =
     "      <audio codec=\"aac\" bitrate-kbps=\"16\" channels=\"1\" sample-rate=\"16000\"/>\n"
     "    </video>\n"
     "    <audio codec=\"opus\" bitrate-kbps=\"12\" channels=\"1\" sample-rate=\"48000\"/>\n"
-    "    <image max-side=\"480\" quality=\"50\" lossless-max-colors=\"64\"/>\n"
+    "    <image max-side=\"480\" quality=\"50\" min-ssim=\"0.9\" lossless-max-colors=\"64\"/>\n"
     "  </profile>\n"
     "</profiles>\n";
 
@@ -67,6 +67,7 @@ static void test_user_file(void **state)
     assert_int_equal(p->video.audio.sample_rate, 16000);
     assert_string_equal(p->audio.codec, "opus");
     assert_int_equal(p->image.lossless_max_colors, 64);
+    assert_true(p->image.min_ssim == 0.9);
     codec_profiles_free(&set);
 }
 
