@@ -104,9 +104,9 @@ static int drain_filter(media_audio *a, media_output *out, panya_error *err)
             return media_av_error(err, PANYA_EXIT_INTERNAL, rc, a->path, "audio filter");
         /* aresample's async mode pads gaps and trims overlaps between spliced sections;
          * whatever is left over must still never go back in time for the muxer. */
-        int64_t pts = a->filtered->pts == AV_NOPTS_VALUE
-                          ? a->next_pts
-                          : av_rescale_q(a->filtered->pts, sink_tb, a->enc->time_base);
+        int64_t pts = a->filtered->pts != AV_NOPTS_VALUE
+                          ? av_rescale_q(a->filtered->pts, sink_tb, a->enc->time_base)
+                          : a->next_pts == INT64_MIN ? 0 : a->next_pts;
         a->filtered->pts = pts < a->next_pts ? a->next_pts : pts;
         a->next_pts = a->filtered->pts + a->filtered->nb_samples;
         rc = media_encode_write(a->enc, a->filtered, a->stream, out, a->pkt, NULL, NULL, err);
