@@ -48,7 +48,8 @@ typedef struct codec_video_settings {
 
 typedef struct codec_image_settings {
     int max_side; /* long side of the output, in pixels; never upscaled */
-    int quality;  /* lossy WebP quality 0..100 */
+    int quality;  /* lossy WebP quality 0..100: the highest used */
+    double min_ssim; /* lowest quality whose SSIM stays at or above this (0: always quality) */
     int lossless_max_colors; /* at or below this many colours lossless is tried too */
 } codec_image_settings;
 
@@ -95,7 +96,8 @@ typedef struct codec_probe_info {
 } codec_probe_info;
 
 /* Opens the file with libavformat and describes it. A zero-byte, truncated or unknown file
- * is PANYA_EXIT_INVALID naming the file; an unreadable one is PANYA_EXIT_USAGE. */
+ * is PANYA_EXIT_INVALID naming the file; an unreadable one is PANYA_EXIT_USAGE. Files libav
+ * reads but panya keeps as they are (SVG, subtitles, text) succeed with CODEC_KIND_OTHER. */
 int codec_probe_file(const char *path, codec_probe_info *info, panya_error *err);
 
 /* ---- Transcode ---- */

@@ -39,12 +39,13 @@ static int decode_first_frame(const char *path, int max_side, AVFrame *frame, pa
         while (lowres < 3 && (long_side >> (lowres + 1)) >= max_side)
             lowres++;
     }
-    long pixels = ((long)par->width >> lowres) * ((long)par->height >> lowres);
-    if (par->width <= 0 || par->height <= 0 || pixels > IMAGE_MAX_DECODED_PIXELS) {
+    int width = par->width, height = par->height;
+    long pixels = ((long)width >> lowres) * ((long)height >> lowres);
+    if (pixels > IMAGE_MAX_DECODED_PIXELS) {
         avformat_close_input(&in);
         return panya_error_set(err, PANYA_EXIT_INVALID,
                                "%s: %dx%d picture is too large to decode (limit %ld megapixels)",
-                               path, par->width, par->height, IMAGE_MAX_DECODED_PIXELS / 1000000);
+                               path, width, height, IMAGE_MAX_DECODED_PIXELS / 1000000);
     }
     AVCodecContext *dec = NULL;
     if (media_open_decoder(&dec, in->streams[index], 1, lowres, path, err) != 0) {
@@ -203,18 +204,19 @@ static bool few_colours(const rgba_image *img, int limit)
     return few;
 }
 
-static int encode_webp(const rgba_image *img, bool alpha, bool lossless,
-                       const codec_image_settings *s, int threads, WebPMemoryWriter *writer,
-                       const char *path, panya_error *err)
+/* quality < 0 asks for lossless; method is libwebp's effort, 0..6. */
+static int encode_webp(const rgba_image *img, bool alpha, int quality, int method, int threads,
+                       WebPMemoryWriter *writer, const char *path, panya_error *err)
 {
     WebPConfig config;
     if (!WebPConfigInit(&config))
         return panya_error_set(err, PANYA_EXIT_INTERNAL, "libwebp version mismatch");
+    bool lossless = quality < 0;
     if (lossless) {
         WebPConfigLosslessPreset(&config, 6);
     } else {
-        config.quality = (float)s->quality;
-        config.method = 6;
+        config.quality = (float)quality;
+        config.method = method;
         config.use_sharp_yuv = 1;
     }
     config.thread_level = threads > 1;
@@ -307,17 +309,71 @@ static void fit(int width, int height, int max_side, int *out_w, int *out_h)
         *out_h = 1;
 }
 
+/* The lowest lossy quality the search goes down to. */
+#define IMAGE_QUALITY_FLOOR 20
+
+/* SSIM of a quick (method 4) lossy encode at `quality`. */
+static int trial_ssim(const codec_job *job, const rgba_image *img, bool alpha, int quality,
+                      double *ssim, panya_error *err)
+{
+    WebPMemoryWriter trial;
+    if (encode_webp(img, alpha, quality, 4, job->threads, &trial, job->output_path, err) != 0)
+        return -1;
+    *ssim = webp_ssim(img, trial.mem, trial.size);
+    WebPMemoryWriterClear(&trial);
+    return 0;
+}
+
+/* The lowest lossy quality (down to IMAGE_QUALITY_FLOOR, at most the profile's) whose SSIM
+ * against the resized picture is still min_ssim: photos that compress well get fewer
+ * bytes, hard ones keep the profile's quality. A bisection to within 4, on quick encodes. */
+static int choose_quality(const codec_job *job, const rgba_image *img, bool alpha, int *quality,
+                          panya_error *err)
+{
+    const codec_image_settings *s = &job->profile->image;
+    *quality = s->quality;
+    if (s->min_ssim <= 0)
+        return 0;
+    double ssim;
+    if (trial_ssim(job, img, alpha, *quality, &ssim, err) != 0)
+        return -1;
+    if (ssim < s->min_ssim)
+        return 0;
+    int bad = IMAGE_QUALITY_FLOOR - 1;
+    while (*quality - bad > 4) {
+        int mid = (*quality + bad) / 2;
+        if (trial_ssim(job, img, alpha, mid, &ssim, err) != 0)
+            return -1;
+        if (ssim >= s->min_ssim)
+            *quality = mid;
+        else
+            bad = mid;
+    }
+    return 0;
+}
+
 static int encode_best(const codec_job *job, const rgba_image *img, WebPMemoryWriter *best,
                        panya_error *err)
 {
     const codec_image_settings *s = &job->profile->image;
     bool alpha = has_transparency(img);
-    if (encode_webp(img, alpha, false, s, job->threads, best, job->output_path, err) != 0)
+    int quality;
+    if (choose_quality(job, img, alpha, &quality, err) != 0)
         return -1;
+    /* The thorough final encode (method 6) can land a little below the quick one's SSIM:
+     * step the quality back up until it holds. */
+    for (;;) {
+        if (encode_webp(img, alpha, quality, 6, job->threads, best, job->output_path, err) != 0)
+            return -1;
+        if (quality >= s->quality || webp_ssim(img, best->mem, best->size) >= s->min_ssim)
+            break;
+        WebPMemoryWriterClear(best);
+        quality = quality + 4 < s->quality ? quality + 4 : s->quality;
+    }
     if (!few_colours(img, s->lossless_max_colors))
         return 0;
     WebPMemoryWriter lossless;
-    if (encode_webp(img, alpha, true, s, job->threads, &lossless, job->output_path, err) != 0) {
+    if (encode_webp(img, alpha, -1, 6, job->threads, &lossless, job->output_path, err) != 0) {
         WebPMemoryWriterClear(best);
         return -1;
     }

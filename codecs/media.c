@@ -17,7 +17,9 @@
 
 static void quiet_once(void)
 {
-    av_log_set_level(AV_LOG_QUIET);
+    /* PANYA_LIBAV_LOG=1 shows libav's own messages, for diagnosing a file. */
+    const char *show = getenv("PANYA_LIBAV_LOG");
+    av_log_set_level(show && strcmp(show, "1") == 0 ? AV_LOG_WARNING : AV_LOG_QUIET);
     setenv("SVT_LOG", "1", 0); /* SVT-AV1 prints its settings unless told errors only */
 }
 

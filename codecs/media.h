@@ -100,6 +100,7 @@ typedef struct media_audio {
     AVFrame *frame, *filtered;
     AVPacket *pkt;
     int64_t decoded_frames;
+    int64_t next_pts; /* in the encoder's time base: output never goes back in time */
     const char *source; /* named in decoding errors */
     const char *path;   /* the output, named in encoding errors */
 } media_audio;

@@ -58,6 +58,7 @@ int media_audio_open(media_audio *a, AVFormatContext *in, int in_index, media_ou
     a->in_index = in_index;
     a->path = out->path;
     a->source = in->url;
+    a->next_pts = INT64_MIN;
     const AVStream *st = in->streams[in_index];
     if (media_open_decoder(&a->dec, st, 1, 0, in->url, err) != 0)
         return -1;
@@ -73,7 +74,7 @@ int media_audio_open(media_audio *a, AVFormatContext *in, int in_index, media_ou
     char layout[64], description[256];
     av_channel_layout_describe(&a->enc->ch_layout, layout, sizeof layout);
     snprintf(description, sizeof description,
-             "aresample=%d,aformat=sample_fmts=%s:sample_rates=%d:channel_layouts=%s",
+             "aresample=%d:async=1,aformat=sample_fmts=%s:sample_rates=%d:channel_layouts=%s",
              a->enc->sample_rate, av_get_sample_fmt_name(a->enc->sample_fmt),
              a->enc->sample_rate, layout);
     a->frame = av_frame_alloc();
@@ -101,8 +102,13 @@ static int drain_filter(media_audio *a, media_output *out, panya_error *err)
             return 0;
         if (rc < 0)
             return media_av_error(err, PANYA_EXIT_INTERNAL, rc, a->path, "audio filter");
-        if (a->filtered->pts != AV_NOPTS_VALUE)
-            a->filtered->pts = av_rescale_q(a->filtered->pts, sink_tb, a->enc->time_base);
+        /* aresample's async mode pads gaps and trims overlaps between spliced sections;
+         * whatever is left over must still never go back in time for the muxer. */
+        int64_t pts = a->filtered->pts != AV_NOPTS_VALUE
+                          ? av_rescale_q(a->filtered->pts, sink_tb, a->enc->time_base)
+                          : a->next_pts == INT64_MIN ? 0 : a->next_pts;
+        a->filtered->pts = pts < a->next_pts ? a->next_pts : pts;
+        a->next_pts = a->filtered->pts + a->filtered->nb_samples;
         rc = media_encode_write(a->enc, a->filtered, a->stream, out, a->pkt, NULL, NULL, err);
         av_frame_unref(a->filtered);
         if (rc != 0)

@@ -41,7 +41,23 @@ static int stream_rotation(const AVStream *st)
 static bool is_image_container(const char *name)
 {
     return strcmp(name, "image2") == 0 || strstr(name, "_pipe") != NULL ||
-           strcmp(name, "gif") == 0 || strcmp(name, "webp") == 0;
+           strcmp(name, "gif") == 0 || strcmp(name, "apng") == 0;
+}
+
+/* Pictures panya turns into WebP. Other things libav reads as pictures stay as they are:
+ * an SVG is smaller and sharper than any WebP of it. */
+static bool is_picture_codec(enum AVCodecID id)
+{
+    return id == AV_CODEC_ID_MJPEG || id == AV_CODEC_ID_PNG || id == AV_CODEC_ID_APNG ||
+           id == AV_CODEC_ID_GIF || id == AV_CODEC_ID_BMP || id == AV_CODEC_ID_WEBP ||
+           id == AV_CODEC_ID_TIFF;
+}
+
+/* libav's tty demuxer takes text files (.txt, .nfo, .asc) as ANSI-art video. */
+static bool is_text_codec(enum AVCodecID id)
+{
+    return id == AV_CODEC_ID_ANSI || id == AV_CODEC_ID_BINTEXT || id == AV_CODEC_ID_XBIN ||
+           id == AV_CODEC_ID_IDF;
 }
 
 static void describe(const AVFormatContext *fmt, codec_probe_info *info)
@@ -81,15 +97,16 @@ static void describe(const AVFormatContext *fmt, codec_probe_info *info)
     info->duration = fmt->duration > 0 ? (double)fmt->duration / AV_TIME_BASE : 0;
     info->bitrate = fmt->bit_rate > 0 ? fmt->bit_rate : 0;
 
+    enum AVCodecID video_id = video ? video->codecpar->codec_id : AV_CODEC_ID_NONE;
     if (video && is_image_container(fmt->iformat->name))
-        info->kind = CODEC_KIND_IMAGE;
-    else if (video)
+        info->kind = is_picture_codec(video_id) ? CODEC_KIND_IMAGE : CODEC_KIND_OTHER;
+    else if (video && !is_text_codec(video_id))
         info->kind = CODEC_KIND_VIDEO;
     else if (audio)
         info->kind = CODEC_KIND_AUDIO;
     else
         info->kind = CODEC_KIND_OTHER;
-    if (info->kind == CODEC_KIND_IMAGE) {
+    if (video && is_image_container(fmt->iformat->name)) { /* stills have no time */
         info->duration = 0;
         info->bitrate = 0;
         info->fps = 0;
@@ -107,8 +124,10 @@ int codec_probe_file(const char *path, codec_probe_info *info, panya_error *err)
     if (fmt->pb)
         info->file_size = (uint64_t)avio_size(fmt->pb);
     avformat_close_input(&fmt);
-    if (info->kind == CODEC_KIND_VIDEO && (info->width <= 0 || info->height <= 0))
-        return panya_error_set(err, PANYA_EXIT_INVALID, "%s: video stream has no picture size",
-                               path);
+    /* The image2 demuxer trusts file extensions: a text file named .png gets here. */
+    if ((info->kind == CODEC_KIND_VIDEO || info->kind == CODEC_KIND_IMAGE) &&
+        (info->width <= 0 || info->height <= 0))
+        return panya_error_set(err, PANYA_EXIT_INVALID,
+                               "%s: not a media file panya can read (no picture size)", path);
     return 0;
 }

@@ -51,6 +51,12 @@ static void ignore_schema_error(void *ctx, const xmlError *xe)
     (void)xe;
 }
 
+static void ignore_generic_error(void *ctx, const char *fmt, ...)
+{
+    (void)ctx;
+    (void)fmt;
+}
+
 static int validate(xmlDoc *doc, const char *name, panya_error *err)
 {
     xmlSchemaParserCtxt *parser =
@@ -137,6 +143,7 @@ static void read_profile(xmlNode *node, codec_profile *p)
     xmlNode *image = child(node, "image");
     p->image.max_side = attr_int(image, "max-side");
     p->image.quality = attr_int(image, "quality");
+    p->image.min_ssim = attr_double(image, "min-ssim");
     p->image.lossless_max_colors = attr_int(image, "lossless-max-colors");
 }
 
@@ -164,7 +171,13 @@ int codec_profiles_load_memory(codec_profile_set *set, const char *xml, size_t l
     if (len > 1024 * 1024)
         return panya_error_set(err, PANYA_EXIT_INVALID, "%s: too large for a profile file",
                                name);
+    /* Encoding errors bypass XML_PARSE_NOERROR and go to the generic handler (stderr):
+     * silence it for this thread while parsing, then put the caller's back. */
+    xmlGenericErrorFunc saved_handler = xmlGenericError;
+    void *saved_context = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, ignore_generic_error);
     xmlDoc *doc = xmlReadMemory(xml, (int)len, name, NULL, SAFE_XML_OPTIONS);
+    xmlSetGenericErrorFunc(saved_context, saved_handler);
     if (!doc) {
         const xmlError *xe = xmlGetLastError();
         char message[512];

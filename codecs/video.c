@@ -16,6 +16,7 @@
 typedef struct video_plan {
     int width, height;
     AVRational fps;
+    bool resample; /* frames are dropped or repeated to reach fps (else timestamps kept) */
     int gop; /* frames between keyframes */
     int level;
     char filter[512];
@@ -41,17 +42,23 @@ static void plan_size(const codec_video_settings *s, double display_w, double di
     plan->height = h < 2 ? 2 : h;
 }
 
-/* The source's real rate, or the cap when the source is faster, variable with a bogus tag
- * (screen recordings say 1000/1), or unknown. The output is always constant-rate. */
-static AVRational plan_fps(const codec_video_settings *s, const AVStream *st)
+/* A constant-rate source within the cap keeps its frames and timestamps. Faster ones,
+ * variable ones (screen recordings tag 1000/1) and unknown ones are resampled to a
+ * constant rate: the source's average within the cap, or the cap. */
+static void plan_fps(const codec_video_settings *s, const AVStream *st, video_plan *plan)
 {
-    AVRational rate = st->avg_frame_rate;
-    if (rate.num <= 0 || rate.den <= 0)
-        rate = st->r_frame_rate;
-    AVRational cap = av_d2q(s->max_fps, 1001000);
-    if (rate.num <= 0 || rate.den <= 0 || av_q2d(rate) > s->max_fps + 0.01)
-        return cap;
-    return av_d2q(av_q2d(rate), 1001000);
+    AVRational avg = st->avg_frame_rate, tag = st->r_frame_rate;
+    bool avg_known = avg.num > 0 && avg.den > 0, tag_known = tag.num > 0 && tag.den > 0;
+    double rate = avg_known ? av_q2d(avg) : tag_known ? av_q2d(tag) : 0;
+    /* Muxers that leave the last frame without a duration make the average drift a little
+     * from the tag; a real variable rate (or a 1000/1 tag) is far from it. */
+    bool constant = avg_known && tag_known &&
+                    fabs(av_q2d(avg) - av_q2d(tag)) < 0.05 * av_q2d(tag);
+    plan->resample = !constant || rate > s->max_fps + 0.01;
+    if (rate <= 0 || rate > s->max_fps + 0.01)
+        plan->fps = av_d2q(s->max_fps, 1001000);
+    else
+        plan->fps = constant ? tag : av_d2q(rate, 1001000);
 }
 
 static void plan_video(const codec_video_settings *s, const AVStream *st,
@@ -62,7 +69,7 @@ static void plan_video(const codec_video_settings *s, const AVStream *st,
         w *= av_q2d(dec->sample_aspect_ratio);
     bool quarter_turn = rotation == 90 || rotation == 270;
     plan_size(s, quarter_turn ? h : w, quarter_turn ? w : h, plan);
-    plan->fps = plan_fps(s, st);
+    plan_fps(s, st, plan);
     plan->gop = (int)lround(s->keyframe_seconds * av_q2d(plan->fps));
     if (plan->gop < 1)
         plan->gop = 1;
@@ -72,15 +79,18 @@ static void plan_video(const codec_video_settings *s, const AVStream *st,
                        : rotation == 180 ? "hflip,vflip,"
                        : rotation == 270 ? "transpose=cclock,"
                                          : "";
+    char fps[64] = "";
+    if (plan->resample) /* eof_action=pass keeps the last frame */
+        snprintf(fps, sizeof fps, "fps=fps=%d/%d:eof_action=pass,", plan->fps.num,
+                 plan->fps.den);
     snprintf(plan->filter, sizeof plan->filter,
-             "fps=fps=%d/%d,%sscale=w=%d:h=%d:flags=lanczos+accurate_rnd,format=yuv420p,"
-             "setsar=1",
-             plan->fps.num, plan->fps.den, turn, plan->width, plan->height);
+             "%s%sscale=w=%d:h=%d:flags=lanczos+accurate_rnd,format=yuv420p,setsar=1", fps,
+             turn, plan->width, plan->height);
 }
 
 static int open_video_encoder(AVCodecContext **encp, const codec_video_settings *s,
-                              const video_plan *plan, int threads, media_output *out,
-                              panya_error *err)
+                              const video_plan *plan, AVRational time_base, int threads,
+                              media_output *out, panya_error *err)
 {
     bool av1 = strcmp(s->codec, "av1") == 0;
     const char *name = av1 ? "libsvtav1" : "libx264";
@@ -96,12 +106,14 @@ static int open_video_encoder(AVCodecContext **encp, const codec_video_settings 
     enc->pix_fmt = AV_PIX_FMT_YUV420P;
     enc->sample_aspect_ratio = (AVRational){1, 1};
     enc->framerate = plan->fps;
-    enc->time_base = av_inv_q(plan->fps);
+    enc->time_base = time_base;
     enc->gop_size = plan->gop;
     enc->color_range = AVCOL_RANGE_MPEG;
     enc->rc_max_rate = (int64_t)s->maxrate_kbps * 1000;
     enc->rc_buffer_size = s->bufsize_kbps * 1000;
-    enc->thread_count = threads;
+    /* x264's frame threads stall on each other; like x264 itself we run 1.5 per core to
+     * keep `threads` cores busy. With one core per transcode (parallel packs) it is one. */
+    enc->thread_count = threads > 1 ? threads + threads / 2 : 1;
     if (out->ctx->oformat->flags & AVFMT_GLOBALHEADER)
         enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     AVDictionary *opts = NULL;
@@ -321,11 +333,17 @@ static int setup(video_job *v, panya_error *err)
                                job->source_path);
     video_plan plan;
     plan_video(s, st, v->dec, job->probe->rotation, &plan);
+    if (strcmp(s->codec, "av1") == 0 && (plan.width < 64 || plan.height < 64))
+        return panya_error_set(err, PANYA_EXIT_INVALID,
+                               "%s: a %dx%d picture is too small for AV1 (SVT-AV1 needs 64x64 "
+                               "or more); use an H.264 profile for it",
+                               job->source_path, plan.width, plan.height);
     if (media_filter_open_video(&v->filter, v->dec, st->time_base, plan.filter, 1, err) != 0)
         return -1;
     if (media_output_open(&v->out, "mp4", job->output_path, err) != 0)
         return -1;
-    if (open_video_encoder(&v->enc, s, &plan, job->threads, &v->out, err) != 0)
+    AVRational time_base = av_buffersink_get_time_base(v->filter.sink);
+    if (open_video_encoder(&v->enc, s, &plan, time_base, job->threads, &v->out, err) != 0)
         return -1;
     v->stream = avformat_new_stream(v->out.ctx, NULL);
     if (!v->stream || avcodec_parameters_from_context(v->stream->codecpar, v->enc) < 0)
