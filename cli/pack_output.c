@@ -18,9 +18,17 @@ void pack_progress_show(void *ctx, const pack_progress *p)
         double left = p->elapsed / (double)p->done * (double)(p->total - p->done);
         snprintf(eta, sizeof eta, "  ETA %d:%02d", (int)left / 60, (int)left % 60);
     }
-    const char *name = strrchr(p->current, '/');
-    fprintf(stderr, "\r\033[K[%zu/%zu] %.40s  %s -> %s%s", p->done, p->total,
-            name ? name + 1 : p->current, cli_format_bytes(p->bytes_in, in, sizeof in),
+    const char *slash = strrchr(p->current, '/');
+    const char *name = slash ? slash + 1 : p->current;
+    /* At most 40 bytes of the name, cut on a UTF-8 character boundary (Lao is 3 bytes). */
+    int len = (int)strlen(name);
+    if (len > 40) {
+        len = 40;
+        while (len > 0 && ((unsigned char)name[len] & 0xC0) == 0x80)
+            len--;
+    }
+    fprintf(stderr, "\r\033[K[%zu/%zu] %.*s  %s -> %s%s", p->done, p->total, len, name,
+            cli_format_bytes(p->bytes_in, in, sizeof in),
             cli_format_bytes(p->bytes_out, out, sizeof out), eta);
     fflush(stderr);
     display->drawn = true;

@@ -141,7 +141,7 @@ static void run_job(void *ctx, size_t index)
     job->done = true;
     pthread_mutex_lock(&s->lock);
     s->done++;
-    s->bytes_in += source_size;
+    s->bytes_in += job->profile == 0 ? source_size : 0; /* each source counted once */
     s->bytes_out += job->kept_source ? source_size : job->result.bytes;
     if (s->options->progress) {
         pack_progress p = {s->done, s->job_count, file->bundle_path, s->bytes_in, s->bytes_out,
