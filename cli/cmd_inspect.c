@@ -96,6 +96,33 @@ typedef struct type_total {
     unsigned long long files, bytes, stored;
 } type_total;
 
+/* What a device gets per profile: the file's variant for it, or its unchanged source. */
+static void print_profile_totals(const bundle_manifest *m)
+{
+    const char *names[16];
+    size_t count = 0;
+    for (size_t i = 0; i < m->file_count; i++)
+        for (size_t v = 0; v < m->files[i].variant_count; v++) {
+            const char *name = m->files[i].variants[v].profile;
+            size_t k = 0;
+            while (k < count && strcmp(names[k], name) != 0)
+                k++;
+            if (k == count && count < 16 && strcmp(name, MANIFEST_PROFILE_SOURCE) != 0)
+                names[count++] = name;
+        }
+    for (size_t k = 0; k < count; k++) {
+        unsigned long long bytes = 0;
+        for (size_t i = 0; i < m->file_count; i++) {
+            const manifest_variant *v = manifest_file_variant(&m->files[i], names[k]);
+            if (!v)
+                v = manifest_file_variant(&m->files[i], MANIFEST_PROFILE_SOURCE);
+            bytes += v ? v->size : 0;
+        }
+        char a[32];
+        printf("  profile %-8s %s on a device\n", names[k], cli_format_bytes(bytes, a, sizeof a));
+    }
+}
+
 static void print_text(bundle_reader *r, const char *path, const bundle_manifest *m)
 {
     const bundle_footer *f = bundle_reader_footer(r);
@@ -139,6 +166,7 @@ static void print_text(bundle_reader *r, const char *path, const bundle_manifest
             printf("    %-6s %6llu files %10s -> %10s stored\n", totals[k].kind, totals[k].files,
                    cli_format_bytes(totals[k].bytes, a, sizeof a),
                    cli_format_bytes(totals[k].stored, b, sizeof b));
+    print_profile_totals(m);
     for (size_t c = 0; c < m->course_count; c++) {
         const manifest_course *course = &m->courses[c];
         const char *t = title_in(&course->titles, "lo");
