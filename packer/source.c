@@ -144,9 +144,11 @@ int source_unzip(const char *zip_path, const char *dest, panya_error *err)
     return status;
 }
 
-int source_zip_roots(const char *zip_path, bool *has_manifest, bool *has_index, panya_error *err)
+int source_zip_roots(const char *zip_path, bool *has_manifest, bool *has_index,
+                     bool *all_in_folders, panya_error *err)
 {
     *has_manifest = *has_index = false;
+    bool in_folders = true, any = false;
     archive_input *in;
     if (archive_input_open(&in, zip_path, NULL, err) != 0)
         return -1;
@@ -155,12 +157,16 @@ int source_zip_roots(const char *zip_path, bool *has_manifest, bool *has_index, 
     while ((rc = archive_input_next(in, &entry, err)) == 1) {
         if (entry.kind != ARCHIVE_INPUT_FILE)
             continue;
+        any = true;
+        in_folders = in_folders && strchr(entry.name, '/') != NULL;
         if (strcmp(entry.name, "imsmanifest.xml") == 0)
             *has_manifest = true;
         else if (strcmp(entry.name, "index.html") == 0 || strcmp(entry.name, "index.htm") == 0)
             *has_index = true;
     }
     archive_input_close(in);
+    if (all_in_folders)
+        *all_in_folders = any && in_folders;
     if (rc < 0)
         panya_error_prefix(err, "%s: ", zip_path);
     return rc < 0 ? -1 : 0;

@@ -45,9 +45,11 @@ char *source_staging_folder(source_context *ctx, panya_error *err);
  * names or links are refused, sizes are bounded. Returns 0 or -1 naming the zip and entry. */
 int source_unzip(const char *zip_path, const char *dest, panya_error *err);
 
-/* Looks at a zip's entry names only: sets *has_manifest when imsmanifest.xml is at its root
- * and *has_index when index.html is. Returns 0 or -1 (not a readable zip). */
-int source_zip_roots(const char *zip_path, bool *has_manifest, bool *has_index, panya_error *err);
+/* Looks at a zip's entry names only: sets *has_manifest when imsmanifest.xml is at its root,
+ * *has_index when index.html is, and *all_in_folders (unless NULL) when every file is inside
+ * a folder. Returns 0 or -1 (not a readable zip). */
+int source_zip_roots(const char *zip_path, bool *has_manifest, bool *has_index,
+                     bool *all_in_folders, panya_error *err);
 
 /* Adds every file below folder (recursively, byte order) to the model under bundle_prefix.
  * Returns 0 or -1. */

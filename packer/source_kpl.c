@@ -113,9 +113,23 @@ static bool is_course_folder(const char *path)
     return lessons_only;
 }
 
+/* A zipped export: no imsmanifest.xml or index.html at its root, every file in a folder. */
+static bool zip_claims(const char *path)
+{
+    size_t n = strlen(path);
+    if (n < 5 || strcasecmp(path + n - 4, ".zip") != 0)
+        return false;
+    bool has_manifest, has_index, all_in_folders;
+    panya_error ignored = {0};
+    return source_zip_roots(path, &has_manifest, &has_index, &all_in_folders, &ignored) == 0 &&
+           !has_manifest && !has_index && all_in_folders;
+}
+
 static bool kpl_claims(const char *path)
 {
-    if (!is_dir(path) || source_reader_scorm.claims(path))
+    if (!is_dir(path))
+        return zip_claims(path);
+    if (source_reader_scorm.claims(path))
         return false;
     folder_entries e;
     panya_error ignored = {0};
@@ -182,7 +196,7 @@ static int add_lesson(course_reader *cr, const char *file, const course_file_les
         item_path = package_prefix;
         if (!package_prefix) {
             status = panya_error_oom(err);
-        } else if (source_zip_roots(disk, &has_manifest, &has_index, err) != 0) {
+        } else if (source_zip_roots(disk, &has_manifest, &has_index, NULL, err) != 0) {
             status = -1;
         } else if (has_manifest) {
             kind = "scorm";

@@ -32,7 +32,7 @@ static bool scorm_claims(const char *path)
     bool has_manifest = false, has_index = false;
     panya_error ignored = {0};
     return S_ISREG(st.st_mode) && is_zip_name(path) &&
-           source_zip_roots(path, &has_manifest, &has_index, &ignored) == 0 && has_manifest;
+           source_zip_roots(path, &has_manifest, &has_index, NULL, &ignored) == 0 && has_manifest;
 }
 
 /* The default organization's title, read from the unpacked imsmanifest.xml (NULL if none). */

@@ -110,6 +110,22 @@ expect_in "$WORK/out" "3 ເສຍ.mp4"
 grep -q 'ເສຍ' "$WORK/partial.xml" && fail "the broken lesson is in the bundle"
 grep -q 'ແມ່ນ້ຳຂອງ' "$WORK/partial.xml" || fail "the course's other lessons are missing"
 
+# A zipped export is read like the folder.
+(cd "$samples" && zip -q -r -X "$WORK/export.zip" "ຄະນິດສາດ ປ.3")
+expect_exit 0 pack "$WORK/export.zip" -o "$WORK/zipped.panya"
+expect_in "$WORK/out" "1 courses, 4 lessons"
+
+# An invalid SCORM package stops the pack with its first finding, or is skipped.
+cp -r "$samples/scorm2004-water-cycle" "$WORK/broken-scorm"
+sed -i 's/identifierref="res-rain"/identifierref="res-nowhere"/' "$WORK/broken-scorm/imsmanifest.xml"
+mkdir -p "$WORK/two" && cp -r "$WORK/broken-scorm" "$WORK/two/broken" && cp -r "$samples/scorm2004-water-cycle" "$WORK/two/good"
+expect_exit 1 pack "$WORK/two" -o "$WORK/two.panya"
+expect_in "$WORK/err" "invalid SCORM package"
+expect_in "$WORK/err" "res-nowhere"
+expect_exit 0 pack "$WORK/two" -o "$WORK/two.panya" --keep-going
+expect_in "$WORK/out" "1 courses, 1 lessons"
+expect_in "$WORK/out" "skipped:"
+
 # --profile source keeps every file unchanged.
 rm "$samples/ວິທະຍາສາດ ປ.4/3 ເສຍ.mp4"
 expect_exit 0 "$PANYA" pack "$samples" -o "$WORK/source.panya" --profile source "${schemas[@]}"
