@@ -62,7 +62,8 @@ void testmedia_inspect(const char *path, testmedia_info *info);
 /* A built-in profile by name (loaded once per test program); fails the test if absent. */
 const codec_profile *testmedia_profile(const char *name);
 
-/* A fresh temporary folder for one test; the returned string is static per call site. */
+/* A fresh folder for one test under /tmp/panya-codec-test-XXXXXX, removed at exit unless
+ * PANYA_KEEP_TEST_FILES is set (to look at what a failing test wrote). */
 void testmedia_temp_dir(char *buf, unsigned long size);
 
 #endif
