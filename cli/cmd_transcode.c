@@ -32,6 +32,7 @@ static int run_transcode(int argc, char **argv)
     static const struct option options[] = {
         {"profile", required_argument, NULL, 'p'},
         {"profiles", required_argument, NULL, 'P'},
+        {"profiles-file", required_argument, NULL, 'P'}, /* the name `panya pack` uses */
         {"output", required_argument, NULL, 'o'},
         {"threads", required_argument, NULL, 't'},
         {"no-ssim", no_argument, NULL, 'n'},
@@ -115,7 +116,8 @@ const panya_command panya_command_transcode = {
             "\n"
             "Options:\n"
             "  --profile NAME     small, low, modern (built in) or one from --profiles\n"
-            "  --profiles FILE    a profile file (see docs/PROFILES.md) instead of the built-in set\n"
+            "  --profiles-file FILE  a profile file (see docs/PROFILES.md) instead of the\n"
+            "                     built-in set (also --profiles FILE)\n"
             "  -o, --output OUT   the file to write (replaced atomically)\n"
             "  --threads N        cores to use (default: all)\n"
             "  --no-ssim          skip the quality measurement (faster)\n"
