@@ -62,18 +62,24 @@ typedef struct dictionary_class {
     size_t members;
     uint8_t *dict;
     size_t dict_size;
-    ZSTD_CDict *cdict;
+    ZSTD_CDict *estimate_cdict; /* at ESTIMATE_LEVEL, for the decision */
+    ZSTD_CDict *cdict;          /* at the final level, once the dictionary is kept */
     uint8_t *stored; /* the dictionary compressed, or NULL when raw is smaller */
     size_t stored_size;
     bool keep;
     int output_index;
 } dictionary_class;
 
+/* Decisions (dictionary or not) are made on fast estimates; only the chosen frame is then
+ * made at the final level, so each object is compressed slowly once. */
+#define ESTIMATE_LEVEL 3
+
 typedef struct compress_job_state {
     const compress_input *in;
     compress_output *out;
-    uint8_t **with_dict; /* candidate frames made with the class dictionary */
-    size_t *with_dict_size;
+    size_t *plain_estimate; /* frame size without the dictionary, at ESTIMATE_LEVEL */
+    size_t *dict_estimate;  /* frame size with the class dictionary, or 0 */
+    bool *use_dict;
     int *class_of;
     dictionary_class *classes;
     int level;
@@ -121,7 +127,7 @@ static const uint8_t *input_bytes(const compress_input *in, uint8_t **owned, pan
     return *owned;
 }
 
-static void compress_job(void *ctx, size_t i)
+static void estimate_job(void *ctx, size_t i)
 {
     compress_job_state *s = ctx;
     const compress_input *in = &s->in[i];
@@ -129,22 +135,43 @@ static void compress_job(void *ctx, size_t i)
     const uint8_t *data = input_bytes(in, &owned, &s->errors[i]);
     if (!data)
         return;
-    size_t size;
-    uint8_t *plain = compress_frame(data, (size_t)in->size, s->level, NULL, &size);
-    if (!plain) {
+    size_t size = 0;
+    uint8_t *frame = compress_frame(data, (size_t)in->size, ESTIMATE_LEVEL, NULL, &size);
+    s->plain_estimate[i] = frame ? size : (size_t)in->size;
+    free(frame);
+    const dictionary_class *cls = &s->classes[s->class_of[i]];
+    if (frame && cls->estimate_cdict) {
+        frame = compress_frame(data, (size_t)in->size, ESTIMATE_LEVEL, cls->estimate_cdict, &size);
+        s->dict_estimate[i] = frame ? size : 0;
+        free(frame);
+    }
+    if (!frame)
         panya_error_oom(&s->errors[i]);
-        free(owned);
+    free(owned);
+}
+
+static void final_job(void *ctx, size_t i)
+{
+    compress_job_state *s = ctx;
+    const compress_input *in = &s->in[i];
+    uint8_t *owned;
+    const uint8_t *data = input_bytes(in, &owned, &s->errors[i]);
+    if (!data)
+        return;
+    const dictionary_class *cls = &s->classes[s->class_of[i]];
+    const ZSTD_CDict *cdict = s->use_dict[i] ? cls->cdict : NULL;
+    size_t size;
+    uint8_t *frame = compress_frame(data, (size_t)in->size, s->level, cdict, &size);
+    free(owned);
+    if (!frame) {
+        panya_error_oom(&s->errors[i]);
         return;
     }
-    s->out[i].data = plain;
-    s->out[i].size = size;
-    s->out[i].dict_index = -1;
-    const dictionary_class *cls = &s->classes[s->class_of[i]];
-    if (cls->cdict) {
-        s->with_dict[i] = compress_frame(data, (size_t)in->size, s->level, cls->cdict,
-                                         &s->with_dict_size[i]);
+    if (size >= in->size) { /* incompressible after all: store raw */
+        free(frame);
+        return;
     }
-    free(owned);
+    s->out[i] = (compress_output){frame, size, cdict ? cls->output_index : -1};
 }
 
 static int class_index(dictionary_class *classes, size_t *class_count, const char *name)
@@ -260,7 +287,7 @@ static int train_class(dictionary_class *cls, int c, const compress_input *in, s
         goto oom;
     size_t got;
     if (content_used) {
-        ZDICT_params_t params = {.compressionLevel = level};
+        ZDICT_params_t params = {.compressionLevel = ESTIMATE_LEVEL}; /* statistics only */
         got = ZDICT_finalizeDictionary(cls->dict, capacity, content, content_used, buffer, sizes,
                                        (unsigned)n, params);
         if (ZDICT_isError(got)) { /* too few samples for statistics: a raw-content dictionary */
@@ -279,8 +306,8 @@ static int train_class(dictionary_class *cls, int c, const compress_input *in, s
         return 0;
     }
     cls->dict_size = got;
-    cls->cdict = ZSTD_createCDict(cls->dict, got, level);
-    if (!cls->cdict) {
+    cls->estimate_cdict = ZSTD_createCDict(cls->dict, got, ESTIMATE_LEVEL);
+    if (!cls->estimate_cdict) {
         free(cls->dict);
         cls->dict = NULL;
         return panya_error_oom(err);
@@ -301,8 +328,9 @@ fail:
     return -1;
 }
 
-/* Keeps a class dictionary only if the frames that gain from it, plus the dictionary
- * itself, are smaller than compressing the class without it. */
+/* Keeps a class dictionary only if the frames that gain from it, plus the stored dictionary,
+ * are smaller than compressing the class without it; then each object uses it only if it
+ * gains. Decided on the estimates. */
 static void choose_dictionaries(compress_job_state *s, size_t count, size_t class_count)
 {
     for (size_t c = 0; c < class_count; c++) {
@@ -313,13 +341,15 @@ static void choose_dictionaries(compress_job_state *s, size_t count, size_t clas
         for (size_t i = 0; i < count; i++) {
             if (s->class_of[i] != (int)c)
                 continue;
-            plain += s->out[i].size;
-            size_t best = s->out[i].size;
-            if (s->with_dict[i] && s->with_dict_size[i] < best)
-                best = s->with_dict_size[i];
-            with += best;
+            plain += s->plain_estimate[i];
+            bool gains = s->dict_estimate[i] && s->dict_estimate[i] < s->plain_estimate[i];
+            with += gains ? s->dict_estimate[i] : s->plain_estimate[i];
         }
         cls->keep = with < plain;
+        for (size_t i = 0; i < count; i++)
+            if (s->class_of[i] == (int)c)
+                s->use_dict[i] = cls->keep && s->dict_estimate[i] &&
+                                 s->dict_estimate[i] < s->plain_estimate[i];
     }
 }
 
@@ -337,10 +367,11 @@ int bundle_compress_objects(const compress_input *in, size_t count, int level, i
     size_t class_count = 0;
     compress_job_state s = {.in = in, .out = out, .classes = classes, .level = level};
     s.class_of = calloc(count, sizeof *s.class_of);
-    s.with_dict = calloc(count, sizeof *s.with_dict);
-    s.with_dict_size = calloc(count, sizeof *s.with_dict_size);
+    s.plain_estimate = calloc(count, sizeof *s.plain_estimate);
+    s.dict_estimate = calloc(count, sizeof *s.dict_estimate);
+    s.use_dict = calloc(count, sizeof *s.use_dict);
     s.errors = calloc(count, sizeof *s.errors);
-    if (!s.class_of || !s.with_dict || !s.with_dict_size || !s.errors) {
+    if (!s.class_of || !s.plain_estimate || !s.dict_estimate || !s.use_dict || !s.errors) {
         panya_error_oom(err);
         goto done;
     }
@@ -367,7 +398,7 @@ int bundle_compress_objects(const compress_input *in, size_t count, int level, i
             goto done;
         }
     }
-    thread_pool_run(count, threads, compress_job, &s);
+    thread_pool_run(count, threads, estimate_job, &s);
     for (size_t i = 0; i < count; i++) {
         if (s.errors[i].code) {
             *err = s.errors[i];
@@ -376,8 +407,21 @@ int bundle_compress_objects(const compress_input *in, size_t count, int level, i
     }
     choose_dictionaries(&s, count, class_count);
     size_t kept = 0;
-    for (size_t c = 0; c < class_count; c++)
+    for (size_t c = 0; c < class_count; c++) {
         classes[c].output_index = classes[c].keep ? (int)kept++ : -1;
+        if (classes[c].keep &&
+            !(classes[c].cdict = ZSTD_createCDict(classes[c].dict, classes[c].dict_size, level))) {
+            panya_error_oom(err);
+            goto done;
+        }
+    }
+    thread_pool_run(count, threads, final_job, &s);
+    for (size_t i = 0; i < count; i++) {
+        if (s.errors[i].code) {
+            *err = s.errors[i];
+            goto done;
+        }
+    }
     if (kept) {
         *dicts = calloc(kept, sizeof **dicts);
         if (!*dicts) {
@@ -397,22 +441,6 @@ int bundle_compress_objects(const compress_input *in, size_t count, int level, i
         }
         *dict_count = kept;
     }
-    for (size_t i = 0; i < count; i++) {
-        const dictionary_class *cls = &classes[s.class_of[i]];
-        if (cls->keep && s.with_dict[i] && s.with_dict_size[i] < out[i].size) {
-            free(out[i].data);
-            out[i].data = s.with_dict[i];
-            out[i].size = s.with_dict_size[i];
-            out[i].dict_index = cls->output_index;
-            s.with_dict[i] = NULL;
-        }
-        if (out[i].size >= in[i].size) { /* incompressible after all: store raw */
-            free(out[i].data);
-            out[i].data = NULL;
-            out[i].size = 0;
-            out[i].dict_index = -1;
-        }
-    }
     status = 0;
 done:
     if (status != 0)
@@ -420,16 +448,16 @@ done:
             free(out[i].data);
             out[i].data = NULL;
         }
-    for (size_t i = 0; s.with_dict && i < count; i++)
-        free(s.with_dict[i]);
     for (size_t c = 0; c < class_count; c++) {
         free(classes[c].dict);
         free(classes[c].stored);
+        ZSTD_freeCDict(classes[c].estimate_cdict);
         ZSTD_freeCDict(classes[c].cdict);
     }
     free(s.class_of);
-    free(s.with_dict);
-    free(s.with_dict_size);
+    free(s.plain_estimate);
+    free(s.dict_estimate);
+    free(s.use_dict);
     free(s.errors);
     return status;
 }
