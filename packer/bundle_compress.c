@@ -9,6 +9,7 @@
 #include <zdict.h>
 #include <zstd.h>
 
+#include "packer/frame_cache.h"
 #include "packer/thread_pool.h"
 
 #define DICT_MIN_OBJECTS 8           /* fewer samples than this train poor dictionaries */
@@ -64,6 +65,8 @@ typedef struct dictionary_class {
     size_t dict_size;
     ZSTD_CDict *estimate_cdict; /* at ESTIMATE_LEVEL, for the decision */
     ZSTD_CDict *cdict;          /* at the final level, once the dictionary is kept */
+    ZSTD_DDict *ddict;          /* to check cached frames, when there is a frame cache */
+    uint8_t dict_hash[PANYA_HASH_SIZE];
     uint8_t *stored; /* the dictionary compressed, or NULL when raw is smaller */
     size_t stored_size;
     bool keep;
@@ -83,6 +86,7 @@ typedef struct compress_job_state {
     int *class_of;
     dictionary_class *classes;
     int level;
+    const char *frame_cache; /* folder of frames kept between packs, or NULL */
     panya_error *errors; /* one per input, so jobs never share state */
 } compress_job_state;
 
@@ -160,8 +164,15 @@ static void final_job(void *ctx, size_t i)
         return;
     const dictionary_class *cls = &s->classes[s->class_of[i]];
     const ZSTD_CDict *cdict = s->use_dict[i] ? cls->cdict : NULL;
+    const uint8_t *dict_hash = cdict ? cls->dict_hash : NULL;
     size_t size;
-    uint8_t *frame = compress_frame(data, (size_t)in->size, s->level, cdict, &size);
+    uint8_t *frame = frame_cache_get(s->frame_cache, in->hash, in->size, dict_hash,
+                                     cdict ? cls->ddict : NULL, s->level, &size);
+    if (!frame) {
+        frame = compress_frame(data, (size_t)in->size, s->level, cdict, &size);
+        if (frame)
+            frame_cache_put(s->frame_cache, in->hash, dict_hash, s->level, frame, size);
+    }
     free(owned);
     if (!frame) {
         panya_error_oom(&s->errors[i]);
@@ -230,7 +241,8 @@ static int mark_group_leaders(const compress_input *in, size_t count, const int 
  * when the class has no such groups, a dictionary trained by zstd on samples of its members.
  * Leaves cls->dict NULL when the class is too small or training fails. */
 static int train_class(dictionary_class *cls, int c, const compress_input *in, size_t count,
-                       const int *class_of, const bool *leader, int level, panya_error *err)
+                       const int *class_of, const bool *leader, int level,
+                       const char *frame_cache, panya_error *err)
 {
     size_t total = 0, samples = 0, content_size = 0;
     for (size_t i = 0; i < count; i++) {
@@ -313,7 +325,12 @@ static int train_class(dictionary_class *cls, int c, const compress_input *in, s
         return panya_error_oom(err);
     }
     /* Content dictionaries are plain text: they are stored compressed. */
-    cls->stored = compress_frame(cls->dict, got, level, NULL, &cls->stored_size);
+    panya_sha256_buffer(cls->dict, got, cls->dict_hash);
+    cls->stored = frame_cache_get(frame_cache, cls->dict_hash, got, NULL, NULL, level,
+                                  &cls->stored_size);
+    if (!cls->stored &&
+        (cls->stored = compress_frame(cls->dict, got, level, NULL, &cls->stored_size)))
+        frame_cache_put(frame_cache, cls->dict_hash, NULL, level, cls->stored, cls->stored_size);
     if (cls->stored && cls->stored_size >= got) {
         free(cls->stored);
         cls->stored = NULL;
@@ -354,8 +371,9 @@ static void choose_dictionaries(compress_job_state *s, size_t count, size_t clas
 }
 
 int bundle_compress_objects(const compress_input *in, size_t count, int level, int threads,
-                            bool train_dictionaries, compress_output *out,
-                            compress_dictionary **dicts, size_t *dict_count, panya_error *err)
+                            bool train_dictionaries, const char *frame_cache,
+                            compress_output *out, compress_dictionary **dicts,
+                            size_t *dict_count, panya_error *err)
 {
     *dicts = NULL;
     *dict_count = 0;
@@ -365,7 +383,8 @@ int bundle_compress_objects(const compress_input *in, size_t count, int level, i
     int status = -1;
     dictionary_class classes[16] = {0}; /* one per mime_type_dictionary_class value */
     size_t class_count = 0;
-    compress_job_state s = {.in = in, .out = out, .classes = classes, .level = level};
+    compress_job_state s = {.in = in, .out = out, .classes = classes, .level = level,
+                            .frame_cache = frame_cache};
     s.class_of = calloc(count, sizeof *s.class_of);
     s.plain_estimate = calloc(count, sizeof *s.plain_estimate);
     s.dict_estimate = calloc(count, sizeof *s.dict_estimate);
@@ -390,7 +409,8 @@ int bundle_compress_objects(const compress_input *in, size_t count, int level, i
             goto done;
         }
         for (size_t c = 0; c < class_count && status != -2; c++)
-            if (train_class(&classes[c], (int)c, in, count, s.class_of, leader, level, err) != 0)
+            if (train_class(&classes[c], (int)c, in, count, s.class_of, leader, level,
+                            frame_cache, err) != 0)
                 status = -2;
         free(leader);
         if (status == -2) {
@@ -409,8 +429,12 @@ int bundle_compress_objects(const compress_input *in, size_t count, int level, i
     size_t kept = 0;
     for (size_t c = 0; c < class_count; c++) {
         classes[c].output_index = classes[c].keep ? (int)kept++ : -1;
-        if (classes[c].keep &&
-            !(classes[c].cdict = ZSTD_createCDict(classes[c].dict, classes[c].dict_size, level))) {
+        if (!classes[c].keep)
+            continue;
+        classes[c].cdict = ZSTD_createCDict(classes[c].dict, classes[c].dict_size, level);
+        if (frame_cache)
+            classes[c].ddict = ZSTD_createDDict(classes[c].dict, classes[c].dict_size);
+        if (!classes[c].cdict || (frame_cache && !classes[c].ddict)) {
             panya_error_oom(err);
             goto done;
         }
@@ -453,6 +477,7 @@ done:
         free(classes[c].stored);
         ZSTD_freeCDict(classes[c].estimate_cdict);
         ZSTD_freeCDict(classes[c].cdict);
+        ZSTD_freeDDict(classes[c].ddict);
     }
     free(s.class_of);
     free(s.plain_estimate);

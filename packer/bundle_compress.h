@@ -36,10 +36,12 @@ typedef struct compress_dictionary {
 
 /* Compresses every input; out[i] receives input i's result. Dictionaries that were kept
  * are returned in *dicts (malloc'd, *dict_count entries, in a deterministic order).
+ * frame_cache (or NULL) is a folder of frames kept between packs (packer/frame_cache.h).
  * Returns 0 or -1 (a source changed or could not be read, OOM). */
 int bundle_compress_objects(const compress_input *in, size_t count, int level, int threads,
-                            bool train_dictionaries, compress_output *out,
-                            compress_dictionary **dicts, size_t *dict_count, panya_error *err);
+                            bool train_dictionaries, const char *frame_cache,
+                            compress_output *out, compress_dictionary **dicts,
+                            size_t *dict_count, panya_error *err);
 
 /* Reads `size` bytes of disk_path and checks them against `hash`; the source changing
  * since it was added is PANYA_EXIT_INVALID. *data is malloc'd. Returns 0 or -1. */

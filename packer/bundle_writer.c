@@ -427,7 +427,8 @@ int bundle_writer_finish(bundle_writer *w, const char *out_path, const uint8_t *
         };
     }
     if (bundle_compress_objects(inputs, compressible, w->options.compression_level,
-                                w->options.threads, !w->options.no_dictionaries, outputs,
+                                w->options.threads, !w->options.no_dictionaries,
+                                w->options.frame_cache, outputs,
                                 &dicts, &dict_count, err) != 0)
         goto done;
     dict_entries = calloc(dict_count ? dict_count : 1, sizeof *dict_entries);

@@ -21,6 +21,7 @@ typedef struct bundle_writer_options {
     /* Ed25519 private key (packer/bundle_sign.h) to sign the manifest with; NULL: unsigned */
     const struct bundle_key *signing_key;
     uint32_t part_number, part_count; /* one part of a split pack (1-based); 0, 0 when whole */
+    const char *frame_cache; /* folder keeping compressed frames between packs, or NULL */
 } bundle_writer_options;
 
 typedef struct bundle_writer_stats {

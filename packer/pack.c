@@ -39,6 +39,7 @@ typedef struct pack_state {
     const codec_profile *selected[PACK_MAX_PROFILES];
     size_t selected_count;
     char encoder[160];
+    char *frame_cache; /* the cache's frames/ folder, when there is a cache */
     pack_job *jobs;
     size_t job_count;
     int parallel;        /* transcodes at once */
@@ -337,6 +338,7 @@ static int write_part(pack_state *s, const char *path, bundle_manifest *m, const
                       pack_summary *summary, panya_error *err)
 {
     bundle_writer_options writer_options = s->options->writer;
+    writer_options.frame_cache = s->frame_cache;
     writer_options.part_number = part_number;
     writer_options.part_count = part_count;
     bundle_writer *w = bundle_writer_create(&writer_options, err);
@@ -496,6 +498,11 @@ int pack_run(const char *input, const char *out_path, const pack_options *option
         goto done;
     if (s.selected_count && transcode_cache_open(&s.cache, options->cache_dir, err) != 0)
         goto done;
+    if (s.selected_count && asprintf(&s.frame_cache, "%s/frames", s.cache.dir) < 0) {
+        s.frame_cache = NULL;
+        panya_error_oom(err);
+        goto done;
+    }
     const char *tmp = getenv("TMPDIR");
     if (asprintf(&staging, "%s/panya-pack-XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0 ||
         !mkdtemp(staging)) {
@@ -576,6 +583,7 @@ done:
     scorm_schema_set_free(schemas);
     free(schema_dir);
     transcode_cache_close(&s.cache);
+    free(s.frame_cache);
     codec_profiles_free(&s.profile_set);
     pthread_mutex_destroy(&s.lock);
     free(name);

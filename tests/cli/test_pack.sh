@@ -85,6 +85,16 @@ expect_exit 0 pack "$samples" -o "$WORK/warm.panya" --report "$WORK/warm.json"
     fail "warm repack did not hit the cache for every item"
 cmp -s "$WORK/samples.panya" "$WORK/warm.panya" || fail "repacking the same input gave different bytes"
 
+# Damaged cache entries cost time, never a damaged bundle.
+frame=$(find "$cache" -path '*/frames/*' -name '*.zst' | head -1)
+[ -n "$frame" ] || fail "no compressed frames were cached"
+[ -n "$frame" ] && flip_byte "$frame" 3
+out_entry=$(find "$cache" -name '*.out' | head -1)
+[ -n "$out_entry" ] && flip_byte "$out_entry" 100
+expect_exit 0 pack "$samples" -o "$WORK/damaged-cache.panya"
+cmp -s "$WORK/samples.panya" "$WORK/damaged-cache.panya" || fail "a damaged cache changed the bundle"
+expect_exit 0 "$PANYA" verify "$WORK/damaged-cache.panya"
+
 # One changed lesson re-transcodes only its own file (two profiles).
 song="$samples/ຄະນິດສາດ ປ.3/2 ເພງນັບເລກ.m4a"
 ffmpeg -nostdin -loglevel error -y -f lavfi -i "sine=frequency=660:duration=3" -c:a aac "$WORK/new.m4a" &&
