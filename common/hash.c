@@ -56,7 +56,7 @@ void panya_hash_to_hex(const uint8_t hash[PANYA_HASH_SIZE], char hex[PANYA_HASH_
     hex[2 * PANYA_HASH_SIZE] = '\0';
 }
 
-static int hex_digit(char c)
+int panya_hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -72,7 +72,7 @@ int panya_hash_from_hex(const char *hex, uint8_t hash[PANYA_HASH_SIZE])
     if (!hex || strlen(hex) != 2 * PANYA_HASH_SIZE)
         return -1;
     for (int i = 0; i < PANYA_HASH_SIZE; i++) {
-        int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+        int hi = panya_hex_digit(hex[2 * i]), lo = panya_hex_digit(hex[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return -1;
         hash[i] = (uint8_t)(hi << 4 | lo);

@@ -24,6 +24,9 @@ void panya_sha256_discard(panya_sha256 *ctx);
 int panya_sha256_buffer(const void *data, size_t len, uint8_t out[PANYA_HASH_SIZE]);
 
 void panya_hash_to_hex(const uint8_t hash[PANYA_HASH_SIZE], char hex[PANYA_HASH_HEX_SIZE]);
+/* The value of one hex digit (either case), or -1. */
+int panya_hex_digit(char c);
+
 /* Parses exactly 64 lowercase or uppercase hex digits; returns 0 or -1. */
 int panya_hash_from_hex(const char *hex, uint8_t hash[PANYA_HASH_SIZE]);
 

@@ -4,20 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
 #include "common/utf8.h"
 
 #define MANIFEST "imsmanifest.xml"
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* A URL scheme ("http:", "mailto:") or a network path ("//host"): not a package file. */
 static bool is_external(const char *href)
@@ -71,8 +61,8 @@ long scorm_href_resolve(const char *href, const char *what, long line, const sco
             decoded[out++] = href[i];
             continue;
         }
-        int high = i + 2 < len ? hex_value(href[i + 1]) : -1;
-        int low = high >= 0 ? hex_value(href[i + 2]) : -1;
+        int high = i + 2 < len ? panya_hex_digit(href[i + 1]) : -1;
+        int low = high >= 0 ? panya_hex_digit(href[i + 2]) : -1;
         if (low < 0 || (high == 0 && low == 0)) {
             bad_escape = true;
             break;
