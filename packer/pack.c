@@ -530,6 +530,14 @@ int pack_run(const char *input, const char *out_path, const pack_options *option
     if (source_read(input, options->source_kind, &ctx, s.model, err) != 0 ||
         lesson_model_finish(s.model, err) != 0 || plan_jobs(&s, err) != 0)
         goto done;
+    if (ctx.scorm_packages && !schemas &&
+        lesson_model_warn(s.model, "%u SCORM package(s) checked without schema validation: no "
+                                   "trusted XSD folder (give --schemas DIR or set "
+                                   "PANYA_SCHEMA_DIR)",
+                          ctx.scorm_packages) != 0) {
+        panya_error_oom(err);
+        goto done;
+    }
     thread_pool_run(s.job_count, s.parallel, run_job, &s);
     if (!(dropped = calloc(s.model->file_count + 1, sizeof *dropped))) {
         panya_error_oom(err);

@@ -16,6 +16,7 @@ typedef struct source_context {
     bool keep_going;              /* skip broken lessons (recorded in the model) */
     scorm_validate_options scorm; /* how SCORM packages are validated before packing */
     unsigned next_staging;        /* counter for staging subfolders */
+    unsigned scorm_packages;      /* SCORM packages validated */
     dev_t skip_dev;               /* the output bundle, when it lies inside a source folder */
     ino_t skip_ino;
 } source_context;

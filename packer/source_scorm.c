@@ -114,6 +114,7 @@ int source_scorm_add_package(const char *path, const char *bundle_prefix, source
     if (scorm_report_init(&report, path) != 0)
         return panya_error_oom(err);
     int status = scorm_validate_package(path, &ctx->scorm, &report, err);
+    ctx->scorm_packages++;
     if (status == 0) {
         scorm_report_sort(&report);
         if (scorm_report_verdict(&report) != SCORM_VERDICT_VALID) {
