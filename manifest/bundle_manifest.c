@@ -76,6 +76,12 @@ static void free_lesson(manifest_lesson *lesson)
     manifest_titles_free(&lesson->titles);
 }
 
+bool manifest_item_uses(const manifest_item *item, const char *path)
+{
+    size_t n = strlen(item->path);
+    return strncmp(item->path, path, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
 int manifest_course_remove_lesson(manifest_course *course, size_t index)
 {
     if (index >= course->lesson_count)

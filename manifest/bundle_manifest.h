@@ -108,6 +108,10 @@ manifest_lesson *manifest_course_add_lesson(manifest_course *course, const char 
 manifest_item *manifest_lesson_add_item(manifest_lesson *lesson, const char *id,
                                         const char *kind, const char *path);
 
+/* True when the item uses the file at path: the item's own file, or a file below its folder
+ * (a package's root). */
+bool manifest_item_uses(const manifest_item *item, const char *path);
+
 /* Removes (and frees) the lesson at position index. Returns 0, or -1 when out of range. */
 int manifest_course_remove_lesson(manifest_course *course, size_t index);
 

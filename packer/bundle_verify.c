@@ -33,12 +33,6 @@ static const char *title_of(const manifest_titles *titles, const char *fallback)
     return title ? title : fallback;
 }
 
-static bool item_covers(const manifest_item *item, const char *path)
-{
-    size_t n = strlen(item->path);
-    return strcmp(item->path, path) == 0 || (strncmp(item->path, path, n) == 0 && path[n] == '/');
-}
-
 /* Adds every lesson with an item that uses `path`. */
 static int name_lessons(const bundle_manifest *m, const char *path, verify_report *report)
 {
@@ -47,7 +41,7 @@ static int name_lessons(const bundle_manifest *m, const char *path, verify_repor
         for (size_t l = 0; l < course->lesson_count; l++) {
             const manifest_lesson *lesson = &course->lessons[l];
             for (size_t i = 0; i < lesson->item_count; i++) {
-                if (!item_covers(&lesson->items[i], path))
+                if (!manifest_item_uses(&lesson->items[i], path))
                     continue;
                 char line[1024];
                 snprintf(line, sizeof line, "%s / %s", title_of(&course->titles, course->id),

@@ -8,16 +8,10 @@
 #define PART_OVERHEAD (64u * 1024) /* header, footer, tables, dictionaries (checked after writing) */
 #define FILE_OVERHEAD 1024          /* index entry, manifest and path table lines, padding */
 
-static bool covers(const char *item_path, const char *path)
-{
-    size_t n = strlen(item_path);
-    return strcmp(item_path, path) == 0 || (strncmp(item_path, path, n) == 0 && path[n] == '/');
-}
-
 static bool lesson_uses(const manifest_lesson *lesson, const char *path)
 {
     for (size_t i = 0; i < lesson->item_count; i++)
-        if (covers(lesson->items[i].path, path))
+        if (manifest_item_uses(&lesson->items[i], path))
             return true;
     return false;
 }
