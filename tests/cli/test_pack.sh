@@ -70,6 +70,15 @@ PY
     fi
 done
 
+# cat finds each profile's variant through the path table; the default is the first (small).
+video="ຄະນິດສາດ ປ.3/1 ການນັບເລກ.mp4"
+"$PANYA" cat "$WORK/samples.panya" "$video" --profile low | cmp -s - "$WORK/extract-low/$video" ||
+    fail "cat --profile low differs from the low extract"
+"$PANYA" cat "$WORK/samples.panya" "$video" | cmp -s - "$WORK/extract-small/$video" ||
+    fail "cat without --profile is not the small variant"
+expect_exit 2 "$PANYA" cat "$WORK/samples.panya" "$video" --profile modern
+expect_in "$WORK/err" "no variant for profile 'modern'"
+
 # The SCORM package's manifest and pages are unchanged; its media shrank.
 for f in imsmanifest.xml evaporation.html rain.html shared/scorm-api.js; do
     cmp -s "$samples/scorm2004-water-cycle/$f" "$WORK/extract-small/scorm2004-water-cycle/$f" ||
