@@ -1,5 +1,6 @@
 #include "cli/cli_output.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -50,4 +51,35 @@ const char *cli_format_bytes(unsigned long long bytes, char *buf, unsigned long 
     else
         snprintf(buf, size, "%.1f %s", value, units[unit]);
     return buf;
+}
+
+int cli_parse_two_inputs_one_output(const panya_command *cmd, int argc, char **argv,
+                                    const char *inputs, const char *output_name,
+                                    const char **first, const char **second,
+                                    const char **output, bool *quiet)
+{
+    static const struct option options[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"quiet", no_argument, NULL, 'q'},
+        {0},
+    };
+    *output = NULL;
+    *quiet = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:q", options, NULL)) != -1) {
+        if (c == 'o')
+            *output = optarg;
+        else if (c == 'q')
+            *quiet = true;
+        else
+            return cli_usage_error(cmd, "unknown option");
+    }
+    if (optind != argc - 2)
+        return cli_usage_error(cmd, "expected %s", inputs);
+    if (!*output)
+        return cli_usage_error(cmd, "missing -o %s", output_name);
+    *first = argv[optind];
+    *second = argv[optind + 1];
+    return PANYA_EXIT_OK;
 }

@@ -2,6 +2,8 @@
 #ifndef PANYA_CLI_OUTPUT_H
 #define PANYA_CLI_OUTPUT_H
 
+#include <stdbool.h>
+
 #include "cli/commands.h"
 #include "common/error.h"
 
@@ -14,6 +16,14 @@ int cli_usage_error(const panya_command *cmd, const char *fmt, ...)
 
 /* Prints "panya: warning: MESSAGE" on stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parses "A B -o OUT [-q]" for commands with two inputs and one output (diff, patch):
+ * *first and *second get the inputs. Returns PANYA_EXIT_OK or a usage error's exit code,
+ * naming the inputs as `inputs` ("OLD and NEW bundles") and the output as `output_name`. */
+int cli_parse_two_inputs_one_output(const panya_command *cmd, int argc, char **argv,
+                                    const char *inputs, const char *output_name,
+                                    const char **first, const char **second,
+                                    const char **output, bool *quiet);
 
 /* Prints a command's full help on stdout. */
 void cli_print_command_help(const panya_command *cmd);

@@ -1,5 +1,4 @@
 /* panya diff OLD NEW -o PATCH */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -26,31 +25,16 @@ const panya_command panya_command_diff = {
 
 static int run_diff(int argc, char **argv)
 {
-    const panya_command *cmd = &panya_command_diff;
-    static const struct option options[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {0},
-    };
-    const char *output = NULL;
-    bool quiet = false;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:q", options, NULL)) != -1) {
-        if (c == 'o')
-            output = optarg;
-        else if (c == 'q')
-            quiet = true;
-        else
-            return cli_usage_error(cmd, "unknown option");
-    }
-    if (optind != argc - 2)
-        return cli_usage_error(cmd, "expected OLD and NEW bundles");
-    if (!output)
-        return cli_usage_error(cmd, "missing -o PATCH");
+    const char *first, *second, *output;
+    bool quiet;
+    int usage = cli_parse_two_inputs_one_output(&panya_command_diff, argc, argv,
+                                                "OLD and NEW bundles", "PATCH", &first, &second,
+                                                &output, &quiet);
+    if (usage != PANYA_EXIT_OK)
+        return usage;
     patch_stats stats;
     panya_error err = {0};
-    if (bundle_diff(argv[optind], argv[optind + 1], output, &stats, &err) != 0)
+    if (bundle_diff(first, second, output, &stats, &err) != 0)
         return cli_report_error(&err);
     if (!quiet) {
         char patch[32], new_size[32];

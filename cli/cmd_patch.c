@@ -1,5 +1,4 @@
 /* panya patch OLD PATCH -o NEW */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -27,38 +26,23 @@ const panya_command panya_command_patch = {
 
 static int run_patch(int argc, char **argv)
 {
-    const panya_command *cmd = &panya_command_patch;
-    static const struct option options[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {0},
-    };
-    const char *output = NULL;
-    bool quiet = false;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:q", options, NULL)) != -1) {
-        if (c == 'o')
-            output = optarg;
-        else if (c == 'q')
-            quiet = true;
-        else
-            return cli_usage_error(cmd, "unknown option");
-    }
-    if (optind != argc - 2)
-        return cli_usage_error(cmd, "expected OLD bundle and PATCH");
-    if (!output)
-        return cli_usage_error(cmd, "missing -o NEW.panya");
+    const char *first, *second, *output;
+    bool quiet;
+    int usage = cli_parse_two_inputs_one_output(&panya_command_patch, argc, argv,
+                                                "OLD bundle and PATCH", "NEW.panya", &first,
+                                                &second, &output, &quiet);
+    if (usage != PANYA_EXIT_OK)
+        return usage;
     patch_stats stats;
     panya_error err = {0};
-    if (bundle_patch(argv[optind], argv[optind + 1], output, &stats, &err) != 0)
+    if (bundle_patch(first, second, output, &stats, &err) != 0)
         return cli_report_error(&err);
     if (!quiet) {
         char new_size[32], copied[32];
         cli_format_bytes(stats.new_size, new_size, sizeof new_size);
         cli_format_bytes(stats.copied_bytes, copied, sizeof copied);
         printf("Wrote %s: %s, checked (%s reused from %s)\n", output, new_size, copied,
-               argv[optind]);
+               first);
     }
     return PANYA_EXIT_OK;
 }
