@@ -1,7 +1,10 @@
 #include "common/hash.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <string.h>
+#include <unistd.h>
 
 int panya_sha256_init(panya_sha256 *ctx)
 {
@@ -43,6 +46,38 @@ int panya_sha256_buffer(const void *data, size_t len, uint8_t out[PANYA_HASH_SIZ
         return -1;
     panya_sha256_update(&ctx, data, len);
     panya_sha256_final(&ctx, out);
+    return 0;
+}
+
+int panya_sha256_file(const char *path, uint8_t hash[PANYA_HASH_SIZE], uint64_t *size,
+                      panya_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return panya_error_errno(err, PANYA_EXIT_USAGE, errno, "%s", path);
+    panya_sha256 ctx;
+    if (panya_sha256_init(&ctx) != 0) {
+        close(fd);
+        return panya_error_oom(err);
+    }
+    static __thread uint8_t buf[1 << 16];
+    ssize_t n;
+    *size = 0;
+    while ((n = read(fd, buf, sizeof buf)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        panya_sha256_update(&ctx, buf, (size_t)n);
+        *size += (uint64_t)n;
+    }
+    int saved = errno;
+    close(fd);
+    if (n < 0) {
+        panya_sha256_discard(&ctx);
+        return panya_error_errno(err, PANYA_EXIT_USAGE, saved, "%s: read failed", path);
+    }
+    panya_sha256_final(&ctx, hash);
     return 0;
 }
 

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/error.h"
+
 #define PANYA_HASH_SIZE 32
 #define PANYA_HASH_HEX_SIZE 65 /* 64 hex digits and a NUL */
 
@@ -22,6 +24,11 @@ void panya_sha256_discard(panya_sha256 *ctx);
 
 /* One-shot digest; returns 0 or -1 (out of memory). */
 int panya_sha256_buffer(const void *data, size_t len, uint8_t out[PANYA_HASH_SIZE]);
+
+/* Hashes a whole file: *size gets its length. An unreadable file is PANYA_EXIT_USAGE naming
+ * path. Returns 0 or -1 (err may be NULL). */
+int panya_sha256_file(const char *path, uint8_t hash[PANYA_HASH_SIZE], uint64_t *size,
+                      panya_error *err);
 
 void panya_hash_to_hex(const uint8_t hash[PANYA_HASH_SIZE], char hex[PANYA_HASH_HEX_SIZE]);
 /* The value of one hex digit (either case), or -1. */

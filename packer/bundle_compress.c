@@ -158,22 +158,23 @@ static void final_job(void *ctx, size_t i)
 {
     compress_job_state *s = ctx;
     const compress_input *in = &s->in[i];
-    uint8_t *owned;
-    const uint8_t *data = input_bytes(in, &owned, &s->errors[i]);
-    if (!data)
-        return;
     const dictionary_class *cls = &s->classes[s->class_of[i]];
     const ZSTD_CDict *cdict = s->use_dict[i] ? cls->cdict : NULL;
     const uint8_t *dict_hash = cdict ? cls->dict_hash : NULL;
     size_t size;
+    /* A cached frame is checked against the object's hash, so the source need not be read. */
     uint8_t *frame = frame_cache_get(s->frame_cache, in->hash, in->size, dict_hash,
                                      cdict ? cls->ddict : NULL, s->level, &size);
     if (!frame) {
+        uint8_t *owned;
+        const uint8_t *data = input_bytes(in, &owned, &s->errors[i]);
+        if (!data)
+            return;
         frame = compress_frame(data, (size_t)in->size, s->level, cdict, &size);
+        free(owned);
         if (frame)
             frame_cache_put(s->frame_cache, in->hash, dict_hash, s->level, frame, size);
     }
-    free(owned);
     if (!frame) {
         panya_error_oom(&s->errors[i]);
         return;

@@ -145,37 +145,9 @@ oom:
 int bundle_writer_add_file(bundle_writer *w, const char *disk_path, const char *mime,
                            uint8_t hash[PANYA_HASH_SIZE], uint64_t *size, panya_error *err)
 {
-    int fd = open(disk_path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return panya_error_errno(err, PANYA_EXIT_USAGE, errno, "%s", disk_path);
-    panya_sha256 ctx;
-    uint8_t *buf = malloc(COPY_CHUNK);
-    if (!buf || panya_sha256_init(&ctx) != 0) {
-        free(buf);
-        close(fd);
-        return panya_error_oom(err);
-    }
-    uint64_t total = 0;
-    for (;;) {
-        ssize_t n = read(fd, buf, COPY_CHUNK);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int saved = errno;
-            panya_sha256_discard(&ctx);
-            free(buf);
-            close(fd);
-            return panya_error_errno(err, PANYA_EXIT_USAGE, saved, "%s: read failed", disk_path);
-        }
-        if (n == 0)
-            break;
-        panya_sha256_update(&ctx, buf, (size_t)n);
-        total += (uint64_t)n;
-    }
-    panya_sha256_final(&ctx, hash);
-    free(buf);
-    close(fd);
-    *size = total;
+    if (panya_sha256_file(disk_path, hash, size, err) != 0)
+        return -1;
+    uint64_t total = *size;
     if (find_object(w, hash) >= 0) {
         w->stats.duplicates++;
         return 0;

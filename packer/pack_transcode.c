@@ -34,30 +34,6 @@ static bool image_kept_as_is(const char *mime)
            strcmp(mime, "image/webp") == 0 || strcmp(mime, "image/gif") == 0;
 }
 
-static int hash_file(const char *path, uint8_t hash[PANYA_HASH_SIZE], uint64_t *size,
-                     panya_error *err)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return panya_error_errno(err, PANYA_EXIT_USAGE, errno, "%s", path);
-    panya_sha256 ctx;
-    if (panya_sha256_init(&ctx) != 0) {
-        close(fd);
-        return panya_error_oom(err);
-    }
-    static __thread uint8_t buf[1 << 16];
-    ssize_t n;
-    *size = 0;
-    while ((n = read(fd, buf, sizeof buf)) > 0) {
-        panya_sha256_update(&ctx, buf, (size_t)n);
-        *size += (uint64_t)n;
-    }
-    int saved = errno;
-    panya_sha256_final(&ctx, hash);
-    close(fd);
-    return n < 0 ? panya_error_errno(err, PANYA_EXIT_USAGE, saved, "%s", path) : 0;
-}
-
 static void run_job(void *ctx, size_t index)
 {
     pack_state *s = ctx;
@@ -71,7 +47,7 @@ static void run_job(void *ctx, size_t index)
     uint8_t source_hash[PANYA_HASH_SIZE];
     uint64_t source_size = 0;
     char key[PANYA_HASH_HEX_SIZE];
-    int status = hash_file(file->disk_path, source_hash, &source_size, &job->err);
+    int status = panya_sha256_file(file->disk_path, source_hash, &source_size, &job->err);
     if (status == 0) {
         transcode_cache_key(source_hash, profile, s->encoder, key);
         job->output_path = transcode_cache_output_path(&s->cache, key, &job->err);

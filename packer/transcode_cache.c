@@ -102,28 +102,6 @@ char *transcode_cache_output_path(const transcode_cache *cache, const char *key,
     return path;
 }
 
-static int hash_file(const char *path, uint64_t *size, uint8_t hash[PANYA_HASH_SIZE])
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    panya_sha256 ctx;
-    if (panya_sha256_init(&ctx) != 0) {
-        close(fd);
-        return -1;
-    }
-    static __thread uint8_t buf[1 << 16];
-    ssize_t n;
-    *size = 0;
-    while ((n = read(fd, buf, sizeof buf)) > 0) {
-        panya_sha256_update(&ctx, buf, (size_t)n);
-        *size += (uint64_t)n;
-    }
-    panya_sha256_final(&ctx, hash);
-    close(fd);
-    return n < 0 ? -1 : 0;
-}
-
 static void copy_field(char *dst, size_t size, const char *value)
 {
     snprintf(dst, size, "%s", value);
@@ -173,7 +151,7 @@ bool transcode_cache_lookup(const transcode_cache *cache, const char *key, codec
         uint64_t size;
         uint8_t actual[PANYA_HASH_SIZE];
         char actual_hex[PANYA_HASH_HEX_SIZE];
-        if (header && recorded[0] && out_path && hash_file(out_path, &size, actual) == 0) {
+        if (header && recorded[0] && out_path && panya_sha256_file(out_path, actual, &size, NULL) == 0) {
             panya_hash_to_hex(actual, actual_hex);
             found = size == result->bytes && strcmp(actual_hex, recorded) == 0;
         }
@@ -196,9 +174,9 @@ int transcode_cache_store(const transcode_cache *cache, const char *key,
         panya_error_oom(err);
         goto out;
     }
-    if (hash_file(out_path, &size, hash) != 0) {
-        panya_error_errno(err, PANYA_EXIT_OUTPUT, errno, "%s: cannot read the transcode back",
-                          out_path);
+    if (panya_sha256_file(out_path, hash, &size, err) != 0) {
+        err->code = PANYA_EXIT_OUTPUT; /* the cache, not an input, failed */
+        panya_error_prefix(err, "cannot read the transcode back: ");
         goto out;
     }
     panya_hash_to_hex(hash, hex);
