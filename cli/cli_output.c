@@ -11,7 +11,11 @@ int cli_exit_code(int status)
         return PANYA_EXIT_OK;
     case PANYA_ERR_INVALID:
         return PANYA_EXIT_INVALID;
+    case PANYA_ERR_UNSUPPORTED:
+        return PANYA_EXIT_INVALID;
     case PANYA_ERR_USAGE:
+    case PANYA_ERR_NOT_FOUND:
+    case PANYA_ERR_IO:
         return PANYA_EXIT_USAGE;
     case PANYA_ERR_OUTPUT:
         return PANYA_EXIT_OUTPUT;

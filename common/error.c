@@ -64,5 +64,5 @@ void panya_error_clear(panya_error *err)
 
 int panya_error_oom(panya_error *err)
 {
-    return panya_error_set(err, PANYA_ERR_INTERNAL, "out of memory");
+    return panya_error_set(err, PANYA_ERR_NOMEM, "out of memory");
 }

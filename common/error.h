@@ -2,16 +2,7 @@
 #ifndef PANYA_COMMON_ERROR_H
 #define PANYA_COMMON_ERROR_H
 
-/* What went wrong, as every room reports it. Only cli/ turns a status into a process exit
- * code (cli_exit_code in cli/cli_output.c). */
-enum panya_status {
-    PANYA_OK = 0,
-    PANYA_ERR_INVALID,  /* invalid or damaged input: bad bundle, package, media */
-    PANYA_ERR_USAGE,    /* a bad request (argument, option), or an input that cannot be read */
-    PANYA_ERR_OUTPUT,   /* the output could not be written (disk full, read-only) */
-    PANYA_ERR_READBACK, /* output was written but reads back different */
-    PANYA_ERR_INTERNAL, /* out of memory or a bug */
-};
+#include "common/panya_status.h"
 
 typedef struct panya_error {
     int code;           /* an enum panya_status value; PANYA_OK when no error */
