@@ -38,6 +38,7 @@ static int open_encoder(media_audio *a, const codec_audio_settings *s, media_out
         a->enc->profile = FF_PROFILE_AAC_LOW;
     if (out->ctx->oformat->flags & AVFMT_GLOBALHEADER)
         a->enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    a->enc->flags |= AV_CODEC_FLAG_BITEXACT;
     int rc = avcodec_open2(a->enc, codec, NULL);
     if (rc < 0)
         return media_av_error(err, PANYA_EXIT_INTERNAL, rc, a->path, "cannot open audio encoder");
