@@ -254,6 +254,7 @@ typedef struct video_job {
     int64_t decoded_frames;
     bool measure;
     video_check check;
+    media_track track;
 } video_job;
 
 static int encode_filtered(video_job *v, panya_error *err)
@@ -281,17 +282,22 @@ static int encode_filtered(video_job *v, panya_error *err)
 static int decode_video(video_job *v, const AVPacket *pkt, panya_error *err)
 {
     int rc = avcodec_send_packet(v->dec, pkt);
+    if (pkt)
+        media_track_packet(&v->track, rc >= 0 || rc == AVERROR_EOF);
     if (rc < 0 && rc != AVERROR_EOF && pkt)
-        return 0; /* a damaged packet: skip it, as players do */
+        return 0; /* a damaged packet: skip it, as players do (counted in track) */
     for (;;) {
         rc = avcodec_receive_frame(v->dec, v->frame);
         if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
             return 0;
-        if (rc == AVERROR_INVALIDDATA)
+        if (rc == AVERROR_INVALIDDATA) {
+            v->track.bad_packets++;
             continue;
+        }
         if (rc < 0)
             return media_av_error(err, PANYA_EXIT_INVALID, rc, v->job->source_path,
                                   "video does not decode");
+        media_track_frame(&v->track, v->frame);
         if (v->frame->width != v->dec->width || v->frame->height != v->dec->height ||
             v->frame->format != v->dec->pix_fmt) {
             av_frame_unref(v->frame);
@@ -332,6 +338,7 @@ static int setup(video_job *v, panya_error *err)
     if (v->video_index < 0)
         return panya_error_set(err, PANYA_EXIT_INVALID, "%s: no video stream", job->source_path);
     AVStream *st = v->in->streams[v->video_index];
+    media_track_init(&v->track, v->in, st, "video");
     if (media_open_decoder(&v->dec, st, job->threads, 0, job->source_path, err) != 0)
         return -1;
     if (v->dec->width <= 0 || v->dec->height <= 0 || v->dec->pix_fmt == AV_PIX_FMT_NONE)
@@ -420,6 +427,9 @@ static int run(video_job *v, panya_error *err)
     if (v->measure && check_packet(&v->check, NULL, err) != 0)
         return -1;
     if (v->has_audio && media_audio_feed(&v->audio, NULL, &v->out, err) != 0)
+        return -1;
+    if (media_track_verdict(&v->track, v->job->source_path, err) != 0 ||
+        (v->has_audio && media_track_verdict(&v->audio.track, v->job->source_path, err) != 0))
         return -1;
     return media_output_commit(&v->out, err);
 }
