@@ -9,7 +9,7 @@
 #include "cli/commands.h"
 #include "cli/validate_report.h"
 #include "common/error.h"
-#include "packer/scorm_validate.h"
+#include "sources/scorm_validate.h"
 
 enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_JUNIT };
 

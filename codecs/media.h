@@ -37,7 +37,7 @@ extern const codec_encoder codec_image_encoder;
 
 /* Walks a PNG's chunks (png_check.c): every chunk whole, its CRC right, IEND present.
  * Fills the IHDR size even when libav cannot (pictures too large for it). A damaged or
- * truncated PNG is PANYA_EXIT_INVALID naming path. */
+ * truncated PNG is PANYA_ERR_INVALID naming path. */
 int media_png_check(const char *path, int *width, int *height, panya_error *err);
 
 /* libav would print on stderr; codecs/ reports through panya_error only. */
@@ -46,7 +46,7 @@ void media_quiet_logs(void);
 /* Sets err from a libav error code: "PATH: WHAT: libav's text". Returns -1. */
 int media_av_error(panya_error *err, int code, int averr, const char *path, const char *what);
 
-/* Opens and probes an input; failures are PANYA_EXIT_INVALID (or USAGE if unreadable). */
+/* Opens and probes an input; failures are PANYA_ERR_INVALID (or USAGE if unreadable). */
 int media_open_input(AVFormatContext **in, const char *path, panya_error *err);
 
 /* Opens a decoder for one input stream; lowres > 0 asks the JPEG decoder for 1/2^lowres
@@ -116,7 +116,7 @@ void media_track_packet(media_track *t, bool decoded);
 void media_track_frame(media_track *t, const AVFrame *frame);
 /* Seconds decoded so far. */
 double media_track_decoded(const media_track *t);
-/* After the last frame: PANYA_EXIT_INVALID naming path when more than 1% of the packets did
+/* After the last frame: PANYA_ERR_INVALID naming path when more than 1% of the packets did
  * not decode, or when the stream decoded to less than 90% of its stated duration (and
  * more than 0.25 s short). */
 int media_track_verdict(const media_track *t, const char *path, panya_error *err);

@@ -59,13 +59,13 @@ double media_track_decoded(const media_track *t)
 int media_track_verdict(const media_track *t, const char *path, panya_error *err)
 {
     if (t->packets > 0 && (double)t->bad_packets > BAD_PACKET_SHARE * (double)t->packets)
-        return panya_error_set(err, PANYA_EXIT_INVALID,
+        return panya_error_set(err, PANYA_ERR_INVALID,
                                "%s: damaged media: %lld of %lld %s packets do not decode or decode with errors", path,
                                (long long)t->bad_packets, (long long)t->packets, t->what);
     double decoded = media_track_decoded(t);
     if (t->stated > 0 && decoded < COMPLETE_SHARE * t->stated &&
         t->stated - decoded > SHORTFALL_ALLOWED_SECONDS)
-        return panya_error_set(err, PANYA_EXIT_INVALID,
+        return panya_error_set(err, PANYA_ERR_INVALID,
                                "%s: damaged or truncated media: the %s decodes to %.2f s of the "
                                "%.2f s its container states",
                                path, t->what, decoded, t->stated);

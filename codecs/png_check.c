@@ -35,18 +35,18 @@ int media_png_check(const char *path, int *width, int *height, panya_error *err)
     static const uint8_t signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     FILE *f = fopen(path, "rb");
     if (!f)
-        return panya_error_errno(err, PANYA_EXIT_USAGE, errno, "%s: cannot open", path);
+        return panya_error_errno(err, PANYA_ERR_USAGE, errno, "%s: cannot open", path);
     uint8_t head[8];
     int rc = 0;
     bool first = true, end = false;
     if (fread(head, 1, 8, f) != 8 || memcmp(head, signature, 8) != 0) {
-        rc = panya_error_set(err, PANYA_EXIT_INVALID, "%s: not a PNG (no PNG signature)", path);
+        rc = panya_error_set(err, PANYA_ERR_INVALID, "%s: not a PNG (no PNG signature)", path);
         goto out;
     }
     while (!end) {
         uint8_t chunk[8], stored[4];
         if (fread(chunk, 1, 8, f) != 8) {
-            rc = panya_error_set(err, PANYA_EXIT_INVALID,
+            rc = panya_error_set(err, PANYA_ERR_INVALID,
                                  "%s: truncated PNG (ends before its IEND chunk)", path);
             goto out;
         }
@@ -54,13 +54,13 @@ int media_png_check(const char *path, int *width, int *height, panya_error *err)
         long data_at = ftell(f);
         if (length > 0x7fffffffu || !chunk_crc(f, chunk + 4, length, &crc) ||
             fread(stored, 1, 4, f) != 4) {
-            rc = panya_error_set(err, PANYA_EXIT_INVALID,
+            rc = panya_error_set(err, PANYA_ERR_INVALID,
                                  "%s: truncated PNG (chunk '%.4s' is cut off)", path,
                                  (const char *)chunk + 4);
             goto out;
         }
         if (crc != be32(stored)) {
-            rc = panya_error_set(err, PANYA_EXIT_INVALID,
+            rc = panya_error_set(err, PANYA_ERR_INVALID,
                                  "%s: damaged PNG (chunk '%.4s' fails its CRC check)", path,
                                  (const char *)chunk + 4);
             goto out;
@@ -70,7 +70,7 @@ int media_png_check(const char *path, int *width, int *height, panya_error *err)
             if (memcmp(chunk + 4, "IHDR", 4) != 0 || length < 13 ||
                 fseek(f, data_at, SEEK_SET) != 0 || fread(ihdr, 1, 8, f) != 8 ||
                 fseek(f, (long)length - 8 + 4, SEEK_CUR) != 0) {
-                rc = panya_error_set(err, PANYA_EXIT_INVALID,
+                rc = panya_error_set(err, PANYA_ERR_INVALID,
                                      "%s: damaged PNG (no IHDR chunk first)", path);
                 goto out;
             }

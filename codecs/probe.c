@@ -126,7 +126,7 @@ static int check_index(const AVFormatContext *fmt, uint64_t file_size, const cha
         const AVIndexEntry *last = avformat_index_get_entry(st, count - 1);
         uint64_t end = last && last->pos >= 0 ? (uint64_t)last->pos + (uint64_t)last->size : 0;
         if (end > file_size)
-            return panya_error_set(err, PANYA_EXIT_INVALID,
+            return panya_error_set(err, PANYA_ERR_INVALID,
                                    "%s: truncated media: its index needs %llu bytes, the file "
                                    "has %llu",
                                    path, (unsigned long long)end, (unsigned long long)file_size);
@@ -155,7 +155,7 @@ int codec_probe_file(const char *path, codec_probe_info *info, panya_error *err)
         if (media_png_check(path, &png_width, &png_height, err) != 0)
             return -1;
         if ((long)png_width * png_height > IMAGE_MAX_DECODED_PIXELS)
-            return panya_error_set(err, PANYA_EXIT_INVALID,
+            return panya_error_set(err, PANYA_ERR_INVALID,
                                    "%s: picture too large (%dx%d; limit %ld megapixels)", path,
                                    png_width, png_height, IMAGE_MAX_DECODED_PIXELS / 1000000);
     }
@@ -172,7 +172,7 @@ int codec_probe_file(const char *path, codec_probe_info *info, panya_error *err)
     /* The image2 demuxer trusts file extensions: a text file named .png gets here. */
     if ((info->kind == CODEC_KIND_VIDEO || info->kind == CODEC_KIND_IMAGE) &&
         (info->width <= 0 || info->height <= 0))
-        return panya_error_set(err, PANYA_EXIT_INVALID,
+        return panya_error_set(err, PANYA_ERR_INVALID,
                                "%s: not a media file panya can read (no picture size)", path);
     return 0;
 }

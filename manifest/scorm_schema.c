@@ -102,9 +102,9 @@ int scorm_schema_set_open(scorm_schema_set **out, const char *dir, panya_error *
     *out = NULL;
     char resolved[PATH_MAX];
     if (!is_dir(dir) || !realpath(dir, resolved))
-        return panya_error_set(err, PANYA_EXIT_USAGE, "%s: schema folder not found", dir);
+        return panya_error_set(err, PANYA_ERR_USAGE, "%s: schema folder not found", dir);
     if (!has_schema_folders(resolved))
-        return panya_error_set(err, PANYA_EXIT_USAGE,
+        return panya_error_set(err, PANYA_ERR_USAGE,
                                "%s: not a SCORM schema folder (needs scorm12/imscp_rootv1p1p2.xsd "
                                "and scorm2004/imscp_v1p1.xsd)",
                                dir);
@@ -169,7 +169,7 @@ static int compile_family(scorm_schema_set *set, scorm_family family, panya_erro
                          family_imports[family][i][0], set->dir, family_imports[family][i][1]);
     used += snprintf(driver + used, sizeof driver - (size_t)used, "</xs:schema>\n");
     if ((size_t)used >= sizeof driver)
-        return panya_error_set(err, PANYA_EXIT_USAGE, "%s: schema folder path too long",
+        return panya_error_set(err, PANYA_ERR_USAGE, "%s: schema folder path too long",
                                set->dir);
 
     compile_errors errors = {{0}};
@@ -187,7 +187,7 @@ static int compile_family(scorm_schema_set *set, scorm_family family, panya_erro
     }
     loadable_dir = NULL;
     if (!schema)
-        return panya_error_set(err, PANYA_EXIT_USAGE, "%s: the SCORM %s schemas do not compile: %s",
+        return panya_error_set(err, PANYA_ERR_USAGE, "%s: the SCORM %s schemas do not compile: %s",
                                set->dir, family == SCORM_FAMILY_12 ? "1.2" : "2004",
                                errors.first[0] ? errors.first : "out of memory");
     set->schemas[family] = schema;
@@ -233,7 +233,7 @@ int scorm_schema_validate(scorm_schema_set *set, scorm_family family, struct _xm
     int result = xmlSchemaValidateDoc(validator, doc);
     xmlSchemaFreeValidCtxt(validator);
     if (result < 0)
-        return panya_error_set(err, PANYA_EXIT_INTERNAL,
+        return panya_error_set(err, PANYA_ERR_INTERNAL,
                                "imsmanifest.xml: libxml2 schema validation failed internally");
     if (sink.dropped)
         scorm_report_add(report, SCORM_RULE_SCHEMA_INVALID, "imsmanifest.xml", 0, 0,

@@ -25,7 +25,7 @@ void scorm_xml_secure_init(void);
 char *scorm_schema_dir_find(const char *explicit_dir);
 
 /* Opens DIR, which holds scorm12/ and scorm2004/ (see ../shared/schemas). Schemas are compiled
- * on first use. Returns 0, or -1 with err set (code PANYA_EXIT_USAGE) when DIR lacks them. */
+ * on first use. Returns 0, or -1 with err set (code PANYA_ERR_USAGE) when DIR lacks them. */
 int scorm_schema_set_open(scorm_schema_set **out, const char *dir, panya_error *err);
 void scorm_schema_set_free(scorm_schema_set *set);
 
