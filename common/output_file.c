@@ -1,5 +1,7 @@
 #include "common/output_file.h"
 
+#include "common/cleanup.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -11,6 +13,8 @@
 
 static void release(panya_output_file *out)
 {
+    if (out->temp_path)
+        panya_cleanup_remove(out->temp_path);
     free(out->final_path);
     free(out->temp_path);
     out->final_path = out->temp_path = NULL;
@@ -55,9 +59,13 @@ int panya_output_open(panya_output_file *out, const char *final_path, panya_erro
     if (out->fd < 0) {
         int saved = errno;
         panya_error_errno(err, PANYA_ERR_OUTPUT, saved, "%s: cannot create output", final_path);
+        free(out->temp_path);
+        out->temp_path = NULL;
         release(out);
         return -1;
     }
+    /* Removed by the SIGINT/SIGTERM handler; a failed registration only loses that. */
+    panya_cleanup_add(out->temp_path);
     /* mkostemp makes the file private (0600); outputs get the usual 0666 less umask. */
     mode_t mask = umask(0);
     umask(mask);
