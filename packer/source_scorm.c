@@ -117,7 +117,7 @@ int source_scorm_add_package(const char *path, const char *bundle_prefix, source
     ctx->scorm_packages++;
     if (status == 0) {
         scorm_report_sort(&report);
-        if (scorm_report_verdict(&report) != SCORM_VERDICT_VALID) {
+        if (!scorm_report_playable(&report)) {
             char line[2048];
             describe_invalid(&report, path, line, sizeof line);
             if (ctx->keep_going) {
@@ -125,6 +125,16 @@ int source_scorm_add_package(const char *path, const char *bundle_prefix, source
             } else {
                 status = panya_error_set(err, PANYA_EXIT_INVALID, "%s", line);
             }
+        } else if (report.warnings) {
+            /* It plays, so it is packed; what it breaks is worth a line, not a refusal. */
+            const scorm_finding *first = &report.findings[0];
+            if (lesson_model_warn(model,
+                                  "%s: plays, but has %zu warning%s (%zu ADL conformance "
+                                  "deviation%s; run 'panya validate %s'), first: [%s] %s",
+                                  path, report.warnings, report.warnings == 1 ? "" : "s",
+                                  report.deviations, report.deviations == 1 ? "" : "s", path,
+                                  scorm_rules[first->rule].id, first->message) != 0)
+                status = panya_error_oom(err);
         }
     }
     scorm_report_free(&report);
