@@ -81,7 +81,7 @@ static char *organization_title(const char *folder)
     return title;
 }
 
-/* One line about an invalid package: the verdict and its first finding. */
+/* One line about a package that will not play: the verdict and its first error. */
 static void describe_invalid(const scorm_report *report, const char *path, char *out, size_t size)
 {
     if (scorm_report_verdict(report) == SCORM_VERDICT_NOT_SCORM) {
@@ -97,13 +97,14 @@ static void describe_invalid(const scorm_report *report, const char *path, char 
         if (scorm_rules[report->findings[i].rule].severity == SCORM_ERROR)
             first = &report->findings[i];
     if (!first) {
-        snprintf(out, size, "%s: invalid SCORM package", path);
+        snprintf(out, size, "%s: this SCORM package will not play", path);
         return;
     }
-    snprintf(out, size, "%s: invalid SCORM package (%zu errors; run 'panya validate %s'): %s: "
-             "%s:%ld: %s",
-             path, report->errors, path, scorm_rules[first->rule].id, first->file, first->line,
-             first->message);
+    snprintf(out, size, "%s: this SCORM package will not play (%zu error%s; run 'panya validate "
+             "%s'): %s: %s:%ld: %s",
+             path, report->errors, report->errors == 1 ? "" : "s", path,
+             scorm_rules[first->rule].id, first->file[0] ? first->file : "(package)",
+             first->line, first->message);
 }
 
 int source_scorm_add_package(const char *path, const char *bundle_prefix, source_context *ctx,
