@@ -4,9 +4,31 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+int cli_exit_code(int status)
+{
+    switch (status) {
+    case PANYA_OK:
+        return PANYA_EXIT_OK;
+    case PANYA_ERR_INVALID:
+        return PANYA_EXIT_INVALID;
+    case PANYA_ERR_UNSUPPORTED:
+        return PANYA_EXIT_INVALID;
+    case PANYA_ERR_USAGE:
+    case PANYA_ERR_NOT_FOUND:
+    case PANYA_ERR_IO:
+        return PANYA_EXIT_USAGE;
+    case PANYA_ERR_OUTPUT:
+        return PANYA_EXIT_OUTPUT;
+    case PANYA_ERR_READBACK:
+        return PANYA_EXIT_DAMAGED_OUTPUT;
+    default:
+        return PANYA_EXIT_INTERNAL;
+    }
+}
+
 int cli_report_error(const panya_error *err)
 {
-    int code = err->code ? err->code : PANYA_EXIT_INTERNAL;
+    int code = err->code ? cli_exit_code(err->code) : PANYA_EXIT_INTERNAL;
     fprintf(stderr, "panya: %s\n", err->message[0] ? err->message : "unknown error");
     return code;
 }

@@ -7,7 +7,21 @@
 #include "cli/commands.h"
 #include "common/error.h"
 
-/* Prints "panya: MESSAGE" on stderr and returns err->code (or INTERNAL when unset). */
+/* Process exit codes, documented in README.md and `panya --help`. */
+enum panya_exit {
+    PANYA_EXIT_OK = 0,
+    PANYA_EXIT_INVALID = 1,        /* invalid or damaged input: bad bundle, package, media */
+    PANYA_EXIT_USAGE = 2,          /* bad arguments, or an input that cannot be read at all */
+    PANYA_EXIT_OUTPUT = 3,         /* the output could not be written (disk full, read-only) */
+    PANYA_EXIT_DAMAGED_OUTPUT = 4, /* output was written but reads back different */
+    PANYA_EXIT_INTERNAL = 5,       /* out of memory or a bug */
+};
+
+/* The exit code for an enum panya_status. */
+int cli_exit_code(int status);
+
+/* Prints "panya: MESSAGE" on stderr and returns the exit code for err->code (INTERNAL when
+ * unset). */
 int cli_report_error(const panya_error *err);
 
 /* Prints "panya CMD: MESSAGE" plus a hint to `panya help CMD`; returns PANYA_EXIT_USAGE. */

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli_output.h"
-#include "packer/bundle_extract.h"
+#include "delivery/bundle_extract.h"
 
 #define BUFFERED_LIMIT (64u * 1024 * 1024)
 
@@ -36,7 +36,7 @@ static int write_stdout(void *ctx, const void *data, size_t len, panya_error *er
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return panya_error_errno(err, PANYA_EXIT_OUTPUT, errno, "standard output");
+            return panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "standard output");
         p += n;
         len -= (size_t)n;
     }
@@ -52,9 +52,9 @@ static const bundle_index_entry *find_file(bundle_reader *r, const char *bundle,
     if (found == 1)
         return e;
     if (found == 0)
-        panya_error_set(err, PANYA_EXIT_USAGE, "%s: no file '%s' in the bundle", bundle, path);
+        panya_error_set(err, PANYA_ERR_USAGE, "%s: no file '%s' in the bundle", bundle, path);
     /* No path table, or a damaged one: the manifest still knows every path. */
-    if (found != -2 && !(found == -1 && err->code == PANYA_EXIT_INVALID))
+    if (found != -2 && !(found == -1 && err->code == PANYA_ERR_INVALID))
         return NULL;
     panya_error_clear(err);
     bundle_manifest *m = bundle_load_manifest(r, bundle, err);
@@ -63,9 +63,9 @@ static const bundle_index_entry *find_file(bundle_reader *r, const char *bundle,
     const manifest_file *file = bundle_manifest_find_file(m, path);
     const manifest_variant *v = file ? manifest_file_variant(file, profile) : NULL;
     if (!file)
-        panya_error_set(err, PANYA_EXIT_USAGE, "%s: no file '%s' in the bundle", bundle, path);
+        panya_error_set(err, PANYA_ERR_USAGE, "%s: no file '%s' in the bundle", bundle, path);
     else if (!v)
-        panya_error_set(err, PANYA_EXIT_USAGE, "%s: '%s' has no variant for profile '%s'",
+        panya_error_set(err, PANYA_ERR_USAGE, "%s: '%s' has no variant for profile '%s'",
                         bundle, path, profile);
     else
         e = bundle_variant_entry(r, path, v, err);
@@ -89,7 +89,7 @@ static int cat_file(bundle_reader *r, const char *bundle, const char *path, cons
     } else {
         status = bundle_reader_read_object(r, e, write_stdout, NULL, err);
     }
-    if (status != 0 && err->code == PANYA_EXIT_INVALID)
+    if (status != 0 && err->code == PANYA_ERR_INVALID)
         panya_error_prefix(err, "%s: ", path);
     return status;
 }

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli_output.h"
-#include "packer/card_copy.h"
+#include "delivery/card_copy.h"
 
 static int run_copy(int argc, char **argv);
 
@@ -111,7 +111,7 @@ static void print_card(const char *dest, const card_result *r, bool quiet)
         snprintf(free_text, sizeof free_text,
                  "free space unknown (the card does not report it)");
     }
-    if (r->status == PANYA_EXIT_OK) {
+    if (r->status == PANYA_OK) {
         if (!quiet)
             printf("%s: OK: %zu copied, %zu replaced, %zu already there; %s written%s; %s\n",
                    dest, r->copied, r->replaced, r->skipped, written, r->fat ? " (FAT)" : "",
@@ -184,8 +184,9 @@ static int run_copy(int argc, char **argv)
     }
     for (size_t i = 0; i < dest_count; i++) {
         print_card(dests[i], &results[i], quiet);
-        if (results[i].status > status)
-            status = results[i].status;
+        int code = cli_exit_code(results[i].status);
+        if (code > status)
+            status = code;
     }
 done:
     free(bundles);

@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "cli/cli_output.h"
-#include "packer/bundle_patch.h"
+#include "writer/bundle_patch.h"
 
 static int run_diff(int argc, char **argv);
 

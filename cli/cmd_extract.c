@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "cli/cli_output.h"
-#include "packer/bundle_extract.h"
+#include "delivery/bundle_extract.h"
 
 static int run_extract(int argc, char **argv);
 

@@ -6,7 +6,7 @@
 
 #include "cli/cli_output.h"
 #include "cli/json_output.h"
-#include "packer/bundle_extract.h"
+#include "delivery/bundle_extract.h"
 
 static int run_inspect(int argc, char **argv);
 

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli_output.h"
-#include "packer/bundle_sign.h"
+#include "writer/bundle_sign.h"
 
 static int run_keygen(int argc, char **argv);
 
@@ -58,7 +58,7 @@ static int run_keygen(int argc, char **argv)
         panya_error_oom(&err);
         status = cli_report_error(&err);
     } else if (access(private_path, F_OK) == 0 || access(public_path, F_OK) == 0) {
-        panya_error_set(&err, PANYA_EXIT_OUTPUT, "%s or %s already exists: not overwriting a key",
+        panya_error_set(&err, PANYA_ERR_OUTPUT, "%s or %s already exists: not overwriting a key",
                         private_path, public_path);
         status = cli_report_error(&err);
     } else {

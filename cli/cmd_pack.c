@@ -8,7 +8,7 @@
 
 #include "cli/cli_output.h"
 #include "cli/pack_output.h"
-#include "packer/bundle_sign.h"
+#include "writer/bundle_sign.h"
 #include "packer/pack.h"
 
 static int run_pack(int argc, char **argv);

@@ -9,7 +9,7 @@
 #include "cli/commands.h"
 #include "cli/validate_report.h"
 #include "common/error.h"
-#include "packer/scorm_validate.h"
+#include "sources/scorm_validate.h"
 
 enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_JUNIT };
 
@@ -159,7 +159,7 @@ static int run_validate(int argc, char **argv)
             written = validate_print_text(stdout, reports, report_count, args.strict);
         if (written != 0 || fflush(stdout) != 0 || ferror(stdout)) {
             panya_error err = {0};
-            panya_error_set(&err, PANYA_EXIT_OUTPUT, "cannot write the report to standard output");
+            panya_error_set(&err, PANYA_ERR_OUTPUT, "cannot write the report to standard output");
             status = cli_report_error(&err);
         } else
             status = unreadable ? PANYA_EXIT_USAGE : failed ? PANYA_EXIT_INVALID : PANYA_EXIT_OK;

@@ -3,8 +3,8 @@
 #include <stdio.h>
 
 #include "cli/cli_output.h"
-#include "packer/bundle_sign.h"
-#include "packer/bundle_verify.h"
+#include "writer/bundle_sign.h"
+#include "delivery/bundle_verify.h"
 
 static int run_verify(int argc, char **argv);
 

@@ -23,7 +23,7 @@ static int run(AVFormatContext *in, int index, media_output *out, const codec_au
         if (read == AVERROR_EOF)
             break;
         if (read < 0) {
-            rc = media_av_error(err, PANYA_EXIT_INVALID, read, in->url, "damaged media");
+            rc = media_av_error(err, PANYA_ERR_INVALID, read, in->url, "damaged media");
             break;
         }
         if (pkt->stream_index == index)
@@ -34,7 +34,7 @@ static int run(AVFormatContext *in, int index, media_output *out, const codec_au
     if (rc == 0)
         rc = media_audio_feed(&audio, NULL, out, err);
     if (rc == 0 && audio.decoded_frames == 0)
-        rc = panya_error_set(err, PANYA_EXIT_INVALID, "%s: no audio frame decodes", in->url);
+        rc = panya_error_set(err, PANYA_ERR_INVALID, "%s: no audio frame decodes", in->url);
     media_audio_close(&audio);
     return rc;
 }
@@ -49,7 +49,7 @@ static int transcode_audio(const codec_job *job, codec_result *result, panya_err
     int index = av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
     if (index < 0) {
         avformat_close_input(&in);
-        return panya_error_set(err, PANYA_EXIT_INVALID, "%s: no audio stream", job->source_path);
+        return panya_error_set(err, PANYA_ERR_INVALID, "%s: no audio stream", job->source_path);
     }
     media_output out;
     int rc = media_output_open(&out, mp4 ? "ipod" : "ogg", job->output_path, err);

@@ -42,7 +42,7 @@ int codec_transcode_file(const char *source_path, const codec_profile *profile,
         if (encoders[i]->kind == probe.kind)
             encoder = encoders[i];
     if (!encoder)
-        return panya_error_set(err, PANYA_EXIT_INVALID,
+        return panya_error_set(err, PANYA_ERR_INVALID,
                                "%s: no video, audio or image stream to transcode", source_path);
     if (threads <= 0) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);

@@ -96,7 +96,7 @@ typedef struct codec_probe_info {
 } codec_probe_info;
 
 /* Opens the file with libavformat and describes it. A zero-byte, truncated or unknown file
- * is PANYA_EXIT_INVALID naming the file; an unreadable one is PANYA_EXIT_USAGE. Files libav
+ * is PANYA_ERR_INVALID naming the file; an unreadable one is PANYA_ERR_USAGE. Files libav
  * reads but panya keeps as they are (SVG, subtitles, text) succeed with CODEC_KIND_OTHER. */
 int codec_probe_file(const char *path, codec_probe_info *info, panya_error *err);
 
@@ -126,7 +126,7 @@ void codec_encoder_versions(char *buf, size_t size);
  * common/output_file.h (temp name, fsync, rename). The output format follows the media
  * kind, not output_path's extension: video -> MP4, audio -> Ogg Opus or MP4 AAC, image ->
  * WebP. threads is the number of cores this transcode may use (0: all of them); give each
- * of N parallel transcodes cores/N. A file that is not media is PANYA_EXIT_INVALID. */
+ * of N parallel transcodes cores/N. A file that is not media is PANYA_ERR_INVALID. */
 int codec_transcode_file(const char *source_path, const codec_profile *profile,
                          const char *output_path, int threads, unsigned flags,
                          codec_result *result, panya_error *err);

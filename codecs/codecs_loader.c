@@ -60,7 +60,7 @@ static const codecs_module_api *api(panya_error *err)
 {
     pthread_once(&load_once, load_module);
     if (!module)
-        panya_error_set(err, PANYA_EXIT_INTERNAL,
+        panya_error_set(err, PANYA_ERR_INTERNAL,
                         "cannot load the media codecs (%s): %s; set PANYA_CODECS to its path",
                         MODULE_NAME, load_problem);
     return module;

@@ -30,7 +30,7 @@ static int decode_first_frame(const char *path, int max_side, AVFrame *frame, pa
     int index = av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
     if (index < 0) {
         avformat_close_input(&in);
-        return panya_error_set(err, PANYA_EXIT_INVALID, "%s: no picture", path);
+        return panya_error_set(err, PANYA_ERR_INVALID, "%s: no picture", path);
     }
     const AVCodecParameters *par = in->streams[index]->codecpar;
     int lowres = 0;
@@ -43,7 +43,7 @@ static int decode_first_frame(const char *path, int max_side, AVFrame *frame, pa
     long pixels = ((long)width >> lowres) * ((long)height >> lowres);
     if (pixels > IMAGE_MAX_DECODED_PIXELS) {
         avformat_close_input(&in);
-        return panya_error_set(err, PANYA_EXIT_INVALID,
+        return panya_error_set(err, PANYA_ERR_INVALID,
                                "%s: %dx%d picture is too large to decode (limit %ld megapixels)",
                                path, width, height, IMAGE_MAX_DECODED_PIXELS / 1000000);
     }
@@ -70,7 +70,7 @@ static int decode_first_frame(const char *path, int max_side, AVFrame *frame, pa
     avcodec_free_context(&dec);
     avformat_close_input(&in);
     if (rc < 0)
-        return media_av_error(err, PANYA_EXIT_INVALID, rc == AVERROR_EOF ? AVERROR_INVALIDDATA : rc,
+        return media_av_error(err, PANYA_ERR_INVALID, rc == AVERROR_EOF ? AVERROR_INVALIDDATA : rc,
                               path, "picture does not decode");
     return 0;
 }
@@ -113,7 +113,7 @@ static int scale_to_rgba(const AVFrame *frame, int width, int height, rgba_image
         sws_getContext(frame->width, frame->height, fmt, width, height, AV_PIX_FMT_RGBA,
                        SWS_LANCZOS | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, NULL, NULL, NULL);
     if (!sws)
-        return panya_error_set(err, PANYA_EXIT_INVALID, "%s: cannot convert %s pictures", path,
+        return panya_error_set(err, PANYA_ERR_INVALID, "%s: cannot convert %s pictures", path,
                                av_get_pix_fmt_name(frame->format));
     const int *coefs = sws_getCoefficients(SWS_CS_DEFAULT);
     sws_setColorspaceDetails(sws, coefs, full_range, coefs, 1, 0, 1 << 16, 1 << 16);
@@ -210,7 +210,7 @@ static int encode_webp(const rgba_image *img, bool alpha, int quality, int metho
 {
     WebPConfig config;
     if (!WebPConfigInit(&config))
-        return panya_error_set(err, PANYA_EXIT_INTERNAL, "libwebp version mismatch");
+        return panya_error_set(err, PANYA_ERR_INTERNAL, "libwebp version mismatch");
     bool lossless = quality < 0;
     if (lossless) {
         WebPConfigLosslessPreset(&config, 6);
@@ -222,7 +222,7 @@ static int encode_webp(const rgba_image *img, bool alpha, int quality, int metho
     config.thread_level = threads > 1;
     WebPPicture pic;
     if (!WebPPictureInit(&pic))
-        return panya_error_set(err, PANYA_EXIT_INTERNAL, "libwebp version mismatch");
+        return panya_error_set(err, PANYA_ERR_INTERNAL, "libwebp version mismatch");
     pic.use_argb = lossless;
     pic.width = img->width;
     pic.height = img->height;
@@ -240,7 +240,7 @@ static int encode_webp(const rgba_image *img, bool alpha, int quality, int metho
     WebPPictureFree(&pic);
     if (!ok) {
         WebPMemoryWriterClear(writer);
-        return panya_error_set(err, PANYA_EXIT_INTERNAL, "%s: WebP encoding failed (libwebp "
+        return panya_error_set(err, PANYA_ERR_INTERNAL, "%s: WebP encoding failed (libwebp "
                                "error %d)", path, code);
     }
     return 0;

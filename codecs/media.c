@@ -41,23 +41,23 @@ int media_open_input(AVFormatContext **in, const char *path, panya_error *err)
     *in = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return panya_error_errno(err, PANYA_EXIT_USAGE, errno, "%s: cannot open", path);
+        return panya_error_errno(err, PANYA_ERR_USAGE, errno, "%s: cannot open", path);
     struct stat st;
     int stat_rc = fstat(fd, &st);
     close(fd);
     if (stat_rc != 0 || !S_ISREG(st.st_mode))
-        return panya_error_set(err, PANYA_EXIT_USAGE, "%s: not a regular file", path);
+        return panya_error_set(err, PANYA_ERR_USAGE, "%s: not a regular file", path);
     if (st.st_size == 0)
-        return panya_error_set(err, PANYA_EXIT_INVALID, "%s: empty file (0 bytes)", path);
+        return panya_error_set(err, PANYA_ERR_INVALID, "%s: empty file (0 bytes)", path);
 
     int rc = avformat_open_input(in, path, NULL, NULL);
     if (rc < 0)
-        return media_av_error(err, PANYA_EXIT_INVALID, rc, path,
+        return media_av_error(err, PANYA_ERR_INVALID, rc, path,
                               "not a media file panya can read");
     rc = avformat_find_stream_info(*in, NULL);
     if (rc < 0) {
         avformat_close_input(in);
-        return media_av_error(err, PANYA_EXIT_INVALID, rc, path, "damaged media");
+        return media_av_error(err, PANYA_ERR_INVALID, rc, path, "damaged media");
     }
     return 0;
 }
@@ -68,7 +68,7 @@ int media_open_decoder(AVCodecContext **dec, const AVStream *st, int threads, in
     *dec = NULL;
     const AVCodec *codec = avcodec_find_decoder(st->codecpar->codec_id);
     if (!codec)
-        return panya_error_set(err, PANYA_EXIT_INVALID, "%s: no decoder for codec '%s'", path,
+        return panya_error_set(err, PANYA_ERR_INVALID, "%s: no decoder for codec '%s'", path,
                                avcodec_get_name(st->codecpar->codec_id));
     *dec = avcodec_alloc_context3(codec);
     if (!*dec)
@@ -82,7 +82,7 @@ int media_open_decoder(AVCodecContext **dec, const AVStream *st, int threads, in
     }
     if (rc < 0) {
         avcodec_free_context(dec);
-        return media_av_error(err, PANYA_EXIT_INVALID, rc, path, "cannot decode");
+        return media_av_error(err, PANYA_ERR_INVALID, rc, path, "cannot decode");
     }
     return 0;
 }
@@ -96,12 +96,12 @@ int media_output_open(media_output *out, const char *muxer, const char *path, pa
     int rc = avformat_alloc_output_context2(&out->ctx, NULL, muxer, out->file.temp_path);
     if (rc < 0) {
         panya_output_abort(&out->file);
-        return media_av_error(err, PANYA_EXIT_INTERNAL, rc, path, muxer);
+        return media_av_error(err, PANYA_ERR_INTERNAL, rc, path, muxer);
     }
     rc = avio_open(&out->ctx->pb, out->file.temp_path, AVIO_FLAG_WRITE);
     if (rc < 0) {
         media_output_abort(out);
-        return media_av_error(err, PANYA_EXIT_OUTPUT, rc, path, "cannot write");
+        return media_av_error(err, PANYA_ERR_OUTPUT, rc, path, "cannot write");
     }
     return 0;
 }
@@ -110,7 +110,7 @@ int media_output_start(media_output *out, AVDictionary **options, panya_error *e
 {
     int rc = avformat_write_header(out->ctx, options);
     if (rc < 0)
-        return media_av_error(err, PANYA_EXIT_OUTPUT, rc, out->path, "cannot write header");
+        return media_av_error(err, PANYA_ERR_OUTPUT, rc, out->path, "cannot write header");
     return 0;
 }
 
@@ -118,12 +118,12 @@ int media_output_commit(media_output *out, panya_error *err)
 {
     int rc = av_write_trailer(out->ctx);
     if (rc < 0)
-        return media_av_error(err, PANYA_EXIT_OUTPUT, rc, out->path, "cannot finish output");
+        return media_av_error(err, PANYA_ERR_OUTPUT, rc, out->path, "cannot finish output");
     rc = avio_closep(&out->ctx->pb);
     avformat_free_context(out->ctx);
     out->ctx = NULL;
     if (rc < 0)
-        return media_av_error(err, PANYA_EXIT_OUTPUT, rc, out->path, "cannot write");
+        return media_av_error(err, PANYA_ERR_OUTPUT, rc, out->path, "cannot write");
     return panya_output_commit(&out->file, err);
 }
 
@@ -157,7 +157,7 @@ static int finish_filter(media_filter *f, const char *description, panya_error *
     avfilter_inout_free(&outputs);
     avfilter_inout_free(&inputs);
     if (rc < 0)
-        return media_av_error(err, PANYA_EXIT_INTERNAL, rc, description, "filter graph");
+        return media_av_error(err, PANYA_ERR_INTERNAL, rc, description, "filter graph");
     return 0;
 }
 
@@ -182,7 +182,7 @@ int media_filter_open_video(media_filter *f, const AVCodecContext *dec, AVRation
                                           NULL, NULL, f->graph);
     if (rc < 0) {
         media_filter_close(f);
-        return media_av_error(err, PANYA_EXIT_INTERNAL, rc, "video filter", "cannot create");
+        return media_av_error(err, PANYA_ERR_INTERNAL, rc, "video filter", "cannot create");
     }
     if (finish_filter(f, description, err) != 0) {
         media_filter_close(f);
@@ -218,7 +218,7 @@ int media_filter_open_audio(media_filter *f, const AVCodecContext *dec, AVRation
                                           NULL, NULL, f->graph);
     if (rc < 0) {
         media_filter_close(f);
-        return media_av_error(err, PANYA_EXIT_INTERNAL, rc, "audio filter", "cannot create");
+        return media_av_error(err, PANYA_ERR_INTERNAL, rc, "audio filter", "cannot create");
     }
     if (finish_filter(f, description, err) != 0) {
         media_filter_close(f);
@@ -239,13 +239,13 @@ int media_encode_write(AVCodecContext *enc, const AVFrame *frame, AVStream *stre
 {
     int rc = avcodec_send_frame(enc, frame);
     if (rc < 0)
-        return media_av_error(err, PANYA_EXIT_INTERNAL, rc, out->path, "encoder refused a frame");
+        return media_av_error(err, PANYA_ERR_INTERNAL, rc, out->path, "encoder refused a frame");
     for (;;) {
         rc = avcodec_receive_packet(enc, pkt);
         if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
             return 0;
         if (rc < 0)
-            return media_av_error(err, PANYA_EXIT_INTERNAL, rc, out->path, "encoding failed");
+            return media_av_error(err, PANYA_ERR_INTERNAL, rc, out->path, "encoding failed");
         if (on_packet && on_packet(opaque, pkt, err) != 0) {
             av_packet_unref(pkt);
             return -1;
@@ -254,7 +254,7 @@ int media_encode_write(AVCodecContext *enc, const AVFrame *frame, AVStream *stre
         pkt->stream_index = stream->index;
         rc = av_interleaved_write_frame(out->ctx, pkt);
         if (rc < 0)
-            return media_av_error(err, PANYA_EXIT_OUTPUT, rc, out->path, "cannot write");
+            return media_av_error(err, PANYA_ERR_OUTPUT, rc, out->path, "cannot write");
     }
 }
 
@@ -305,7 +305,7 @@ int media_describe_output(const char *path, codec_result *result, panya_error *e
 {
     AVFormatContext *fmt = NULL;
     if (media_open_input(&fmt, path, err) != 0) {
-        err->code = PANYA_EXIT_DAMAGED_OUTPUT;
+        err->code = PANYA_ERR_READBACK;
         panya_error_prefix(err, "output does not read back: ");
         return -1;
     }
@@ -323,7 +323,7 @@ int media_describe_output(const char *path, codec_result *result, panya_error *e
     avformat_close_input(&fmt);
     struct stat st;
     if (stat(path, &st) != 0)
-        return panya_error_errno(err, PANYA_EXIT_OUTPUT, errno, "%s: cannot stat", path);
+        return panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s: cannot stat", path);
     result->bytes = (uint64_t)st.st_size;
     result->bitrate = result->duration > 0 ? (int64_t)(result->bytes * 8 / result->duration) : 0;
     return 0;

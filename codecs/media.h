@@ -37,7 +37,7 @@ void media_quiet_logs(void);
 /* Sets err from a libav error code: "PATH: WHAT: libav's text". Returns -1. */
 int media_av_error(panya_error *err, int code, int averr, const char *path, const char *what);
 
-/* Opens and probes an input; failures are PANYA_EXIT_INVALID (or USAGE if unreadable). */
+/* Opens and probes an input; failures are PANYA_ERR_INVALID (or USAGE if unreadable). */
 int media_open_input(AVFormatContext **in, const char *path, panya_error *err);
 
 /* Opens a decoder for one input stream; lowres > 0 asks the JPEG decoder for 1/2^lowres

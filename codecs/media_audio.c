@@ -19,7 +19,7 @@ static int open_encoder(media_audio *a, const codec_audio_settings *s, media_out
     const char *name = media_audio_encoder_name(s->codec);
     const AVCodec *codec = avcodec_find_encoder_by_name(name);
     if (!codec)
-        return panya_error_set(err, PANYA_EXIT_INTERNAL, "libavcodec has no %s encoder", name);
+        return panya_error_set(err, PANYA_ERR_INTERNAL, "libavcodec has no %s encoder", name);
     a->enc = avcodec_alloc_context3(codec);
     if (!a->enc)
         return panya_error_oom(err);
@@ -40,7 +40,7 @@ static int open_encoder(media_audio *a, const codec_audio_settings *s, media_out
         a->enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     int rc = avcodec_open2(a->enc, codec, NULL);
     if (rc < 0)
-        return media_av_error(err, PANYA_EXIT_INTERNAL, rc, a->path, "cannot open audio encoder");
+        return media_av_error(err, PANYA_ERR_INTERNAL, rc, a->path, "cannot open audio encoder");
     a->stream = avformat_new_stream(out->ctx, NULL);
     if (!a->stream)
         return panya_error_oom(err);
@@ -64,7 +64,7 @@ int media_audio_open(media_audio *a, AVFormatContext *in, int in_index, media_ou
         return -1;
     if (a->dec->sample_rate <= 0 || a->dec->ch_layout.nb_channels <= 0) {
         media_audio_close(a);
-        return panya_error_set(err, PANYA_EXIT_INVALID, "%s: audio stream without sample rate "
+        return panya_error_set(err, PANYA_ERR_INVALID, "%s: audio stream without sample rate "
                                "or channels", in->url);
     }
     if (open_encoder(a, settings, out, err) != 0) {
@@ -101,7 +101,7 @@ static int drain_filter(media_audio *a, media_output *out, panya_error *err)
         if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
             return 0;
         if (rc < 0)
-            return media_av_error(err, PANYA_EXIT_INTERNAL, rc, a->path, "audio filter");
+            return media_av_error(err, PANYA_ERR_INTERNAL, rc, a->path, "audio filter");
         /* aresample's async mode pads gaps and trims overlaps between spliced sections;
          * whatever is left over must still never go back in time for the muxer. */
         int64_t pts = a->filtered->pts != AV_NOPTS_VALUE
@@ -125,13 +125,13 @@ static int drain_decoder(media_audio *a, media_output *out, panya_error *err)
         if (rc == AVERROR_INVALIDDATA)
             continue;
         if (rc < 0)
-            return media_av_error(err, PANYA_EXIT_INVALID, rc, a->source, "audio does not decode");
+            return media_av_error(err, PANYA_ERR_INVALID, rc, a->source, "audio does not decode");
         a->frame->pts = a->frame->best_effort_timestamp;
         a->decoded_frames++;
         rc = av_buffersrc_add_frame(a->filter.source, a->frame);
         av_frame_unref(a->frame);
         if (rc < 0)
-            return media_av_error(err, PANYA_EXIT_INTERNAL, rc, a->path, "audio filter");
+            return media_av_error(err, PANYA_ERR_INTERNAL, rc, a->path, "audio filter");
         if (drain_filter(a, out, err) != 0)
             return -1;
     }
@@ -148,7 +148,7 @@ int media_audio_feed(media_audio *a, const AVPacket *pkt, media_output *out, pan
         return 0;
     rc = av_buffersrc_add_frame(a->filter.source, NULL);
     if (rc < 0)
-        return media_av_error(err, PANYA_EXIT_INTERNAL, rc, a->path, "audio filter");
+        return media_av_error(err, PANYA_ERR_INTERNAL, rc, a->path, "audio filter");
     if (drain_filter(a, out, err) != 0)
         return -1;
     return media_encode_write(a->enc, NULL, a->stream, out, a->pkt, NULL, NULL, err);

@@ -127,7 +127,7 @@ int codec_probe_file(const char *path, codec_probe_info *info, panya_error *err)
     /* The image2 demuxer trusts file extensions: a text file named .png gets here. */
     if ((info->kind == CODEC_KIND_VIDEO || info->kind == CODEC_KIND_IMAGE) &&
         (info->width <= 0 || info->height <= 0))
-        return panya_error_set(err, PANYA_EXIT_INVALID,
+        return panya_error_set(err, PANYA_ERR_INVALID,
                                "%s: not a media file panya can read (no picture size)", path);
     return 0;
 }

@@ -41,7 +41,7 @@ static void record_schema_error(void *ctx, const xmlError *xe)
     if (state->failed++)
         return;
     char message[512];
-    panya_error_set(state->err, PANYA_EXIT_INVALID, "%s:%d: %s", state->name, xe->line,
+    panya_error_set(state->err, PANYA_ERR_INVALID, "%s:%d: %s", state->name, xe->line,
                     one_line(xe, message, sizeof message));
 }
 
@@ -67,7 +67,7 @@ static int validate(xmlDoc *doc, const char *name, panya_error *err)
     xmlSchema *schema = xmlSchemaParse(parser);
     xmlSchemaFreeParserCtxt(parser);
     if (!schema)
-        return panya_error_set(err, PANYA_EXIT_INTERNAL, "codecs/profiles.xsd: does not compile");
+        return panya_error_set(err, PANYA_ERR_INTERNAL, "codecs/profiles.xsd: does not compile");
     xmlSchemaValidCtxt *valid = xmlSchemaNewValidCtxt(schema);
     if (!valid) {
         xmlSchemaFree(schema);
@@ -79,7 +79,7 @@ static int validate(xmlDoc *doc, const char *name, panya_error *err)
     xmlSchemaFreeValidCtxt(valid);
     xmlSchemaFree(schema);
     if (rc != 0 && !state.failed)
-        panya_error_set(err, PANYA_EXIT_INVALID, "%s: does not match the profile schema", name);
+        panya_error_set(err, PANYA_ERR_INVALID, "%s: does not match the profile schema", name);
     return rc == 0 ? 0 : -1;
 }
 
@@ -153,12 +153,12 @@ static int check_profile(const codec_profile *p, const char *name, panya_error *
     bool numeric = p->video.preset[0] >= '0' && p->video.preset[0] <= '9';
     bool av1 = strcmp(p->video.codec, "av1") == 0;
     if (av1 != numeric)
-        return panya_error_set(err, PANYA_EXIT_INVALID,
+        return panya_error_set(err, PANYA_ERR_INVALID,
                                "%s: profile '%s': preset '%s' does not suit %s (x264 takes a "
                                "name such as 'slow', SVT-AV1 a number 0-13)",
                                name, p->name, p->video.preset, p->video.codec);
     if (av1 && strcmp(p->video.profile, "main") != 0)
-        return panya_error_set(err, PANYA_EXIT_INVALID,
+        return panya_error_set(err, PANYA_ERR_INVALID,
                                "%s: profile '%s': AV1 video has only the 'main' profile", name,
                                p->name);
     return 0;
@@ -169,7 +169,7 @@ int codec_profiles_load_memory(codec_profile_set *set, const char *xml, size_t l
 {
     memset(set, 0, sizeof *set);
     if (len > 1024 * 1024)
-        return panya_error_set(err, PANYA_EXIT_INVALID, "%s: too large for a profile file",
+        return panya_error_set(err, PANYA_ERR_INVALID, "%s: too large for a profile file",
                                name);
     /* Encoding errors bypass XML_PARSE_NOERROR and go to the generic handler (stderr):
      * silence it for this thread while parsing, then put the caller's back. */
@@ -181,7 +181,7 @@ int codec_profiles_load_memory(codec_profile_set *set, const char *xml, size_t l
     if (!doc) {
         const xmlError *xe = xmlGetLastError();
         char message[512];
-        return panya_error_set(err, PANYA_EXIT_INVALID, "%s:%d: not well-formed XML: %s", name,
+        return panya_error_set(err, PANYA_ERR_INVALID, "%s:%d: not well-formed XML: %s", name,
                                xe ? xe->line : 0, one_line(xe, message, sizeof message));
     }
     if (validate(doc, name, err) != 0) {
@@ -223,7 +223,7 @@ int codec_profiles_load_file(codec_profile_set *set, const char *path, panya_err
     memset(set, 0, sizeof *set);
     FILE *f = fopen(path, "rb");
     if (!f)
-        return panya_error_errno(err, PANYA_EXIT_USAGE, errno, "%s: cannot open", path);
+        return panya_error_errno(err, PANYA_ERR_USAGE, errno, "%s: cannot open", path);
     enum { LIMIT = 1024 * 1024 };
     char *buf = malloc(LIMIT + 1);
     if (!buf) {
@@ -235,7 +235,7 @@ int codec_profiles_load_file(codec_profile_set *set, const char *path, panya_err
     fclose(f);
     int rc;
     if (read_failed)
-        rc = panya_error_set(err, PANYA_EXIT_USAGE, "%s: cannot read", path);
+        rc = panya_error_set(err, PANYA_ERR_USAGE, "%s: cannot read", path);
     else
         rc = codec_profiles_load_memory(set, buf, len, path, err);
     free(buf);

@@ -96,7 +96,7 @@ static int open_video_encoder(AVCodecContext **encp, const codec_video_settings 
     const char *name = av1 ? "libsvtav1" : "libx264";
     const AVCodec *codec = avcodec_find_encoder_by_name(name);
     if (!codec)
-        return panya_error_set(err, PANYA_EXIT_INTERNAL, "libavcodec has no %s encoder", name);
+        return panya_error_set(err, PANYA_ERR_INTERNAL, "libavcodec has no %s encoder", name);
     AVCodecContext *enc = avcodec_alloc_context3(codec);
     *encp = enc;
     if (!enc)
@@ -132,7 +132,7 @@ static int open_video_encoder(AVCodecContext **encp, const codec_video_settings 
     int rc = avcodec_open2(enc, codec, &opts);
     av_dict_free(&opts);
     if (rc < 0)
-        return media_av_error(err, PANYA_EXIT_INTERNAL, rc, out->path,
+        return media_av_error(err, PANYA_ERR_INTERNAL, rc, out->path,
                               "cannot open the video encoder");
     return 0;
 }
@@ -152,7 +152,7 @@ static int check_open(video_check *c, const AVCodecContext *enc, int threads, pa
 {
     const AVCodec *codec = avcodec_find_decoder(enc->codec_id);
     if (!codec)
-        return panya_error_set(err, PANYA_EXIT_INTERNAL, "no %s decoder to measure SSIM",
+        return panya_error_set(err, PANYA_ERR_INTERNAL, "no %s decoder to measure SSIM",
                                avcodec_get_name(enc->codec_id));
     c->dec = avcodec_alloc_context3(codec);
     c->decoded = av_frame_alloc();
@@ -169,7 +169,7 @@ static int check_open(video_check *c, const AVCodecContext *enc, int threads, pa
     c->dec->thread_count = threads;
     int rc = avcodec_open2(c->dec, codec, NULL);
     if (rc < 0)
-        return media_av_error(err, PANYA_EXIT_INTERNAL, rc, "SSIM", "cannot open decoder");
+        return media_av_error(err, PANYA_ERR_INTERNAL, rc, "SSIM", "cannot open decoder");
     return 0;
 }
 
@@ -213,7 +213,7 @@ static int check_packet(void *opaque, const AVPacket *pkt, panya_error *err)
     video_check *c = opaque;
     int rc = avcodec_send_packet(c->dec, pkt);
     if (rc < 0 && rc != AVERROR_EOF)
-        return media_av_error(err, PANYA_EXIT_INTERNAL, rc, "SSIM", "encoded video does not decode");
+        return media_av_error(err, PANYA_ERR_INTERNAL, rc, "SSIM", "encoded video does not decode");
     while (avcodec_receive_frame(c->dec, c->decoded) == 0) {
         c->decoded->pts = c->decoded->best_effort_timestamp;
         check_compare(c, c->decoded);
@@ -258,7 +258,7 @@ static int encode_filtered(video_job *v, panya_error *err)
         if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
             return 0;
         if (rc < 0)
-            return media_av_error(err, PANYA_EXIT_INTERNAL, rc, v->job->source_path,
+            return media_av_error(err, PANYA_ERR_INTERNAL, rc, v->job->source_path,
                                   "video filter");
         v->filtered->pts = av_rescale_q(v->filtered->pts, sink_tb, v->enc->time_base);
         v->filtered->pict_type = AV_PICTURE_TYPE_NONE;
@@ -284,12 +284,12 @@ static int decode_video(video_job *v, const AVPacket *pkt, panya_error *err)
         if (rc == AVERROR_INVALIDDATA)
             continue;
         if (rc < 0)
-            return media_av_error(err, PANYA_EXIT_INVALID, rc, v->job->source_path,
+            return media_av_error(err, PANYA_ERR_INVALID, rc, v->job->source_path,
                                   "video does not decode");
         if (v->frame->width != v->dec->width || v->frame->height != v->dec->height ||
             v->frame->format != v->dec->pix_fmt) {
             av_frame_unref(v->frame);
-            return panya_error_set(err, PANYA_EXIT_INVALID,
+            return panya_error_set(err, PANYA_ERR_INVALID,
                                    "%s: the picture size or format changes mid-stream",
                                    v->job->source_path);
         }
@@ -300,7 +300,7 @@ static int decode_video(video_job *v, const AVPacket *pkt, panya_error *err)
         rc = av_buffersrc_add_frame(v->filter.source, v->frame);
         av_frame_unref(v->frame);
         if (rc < 0)
-            return media_av_error(err, PANYA_EXIT_INTERNAL, rc, v->job->source_path,
+            return media_av_error(err, PANYA_ERR_INTERNAL, rc, v->job->source_path,
                                   "video filter");
         if (encode_filtered(v, err) != 0)
             return -1;
@@ -324,17 +324,17 @@ static int setup(video_job *v, panya_error *err)
         }
     }
     if (v->video_index < 0)
-        return panya_error_set(err, PANYA_EXIT_INVALID, "%s: no video stream", job->source_path);
+        return panya_error_set(err, PANYA_ERR_INVALID, "%s: no video stream", job->source_path);
     AVStream *st = v->in->streams[v->video_index];
     if (media_open_decoder(&v->dec, st, job->threads, 0, job->source_path, err) != 0)
         return -1;
     if (v->dec->width <= 0 || v->dec->height <= 0 || v->dec->pix_fmt == AV_PIX_FMT_NONE)
-        return panya_error_set(err, PANYA_EXIT_INVALID, "%s: video stream has no picture size",
+        return panya_error_set(err, PANYA_ERR_INVALID, "%s: video stream has no picture size",
                                job->source_path);
     video_plan plan;
     plan_video(s, st, v->dec, job->probe->rotation, &plan);
     if (strcmp(s->codec, "av1") == 0 && (plan.width < 64 || plan.height < 64))
-        return panya_error_set(err, PANYA_EXIT_INVALID,
+        return panya_error_set(err, PANYA_ERR_INVALID,
                                "%s: a %dx%d picture is too small for AV1 (SVT-AV1 needs 64x64 "
                                "or more); use an H.264 profile for it",
                                job->source_path, plan.width, plan.height);
@@ -382,7 +382,7 @@ static int run(video_job *v, panya_error *err)
         if (read == AVERROR_EOF)
             break;
         if (read < 0) {
-            rc = media_av_error(err, PANYA_EXIT_INVALID, read, v->job->source_path,
+            rc = media_av_error(err, PANYA_ERR_INVALID, read, v->job->source_path,
                                 "damaged media");
             break;
         }
@@ -400,11 +400,11 @@ static int run(video_job *v, panya_error *err)
     if (decode_video(v, NULL, err) != 0)
         return -1;
     if (v->decoded_frames == 0)
-        return panya_error_set(err, PANYA_EXIT_INVALID, "%s: no video frame decodes",
+        return panya_error_set(err, PANYA_ERR_INVALID, "%s: no video frame decodes",
                                v->job->source_path);
     int frc = av_buffersrc_add_frame(v->filter.source, NULL);
     if (frc < 0)
-        return media_av_error(err, PANYA_EXIT_INTERNAL, frc, v->job->source_path,
+        return media_av_error(err, PANYA_ERR_INTERNAL, frc, v->job->source_path,
                               "video filter");
     if (encode_filtered(v, err) != 0)
         return -1;

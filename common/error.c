@@ -58,11 +58,11 @@ void panya_error_clear(panya_error *err)
 {
     if (!err)
         return;
-    err->code = PANYA_EXIT_OK;
+    err->code = PANYA_OK;
     err->message[0] = '\0';
 }
 
 int panya_error_oom(panya_error *err)
 {
-    return panya_error_set(err, PANYA_EXIT_INTERNAL, "out of memory");
+    return panya_error_set(err, PANYA_ERR_NOMEM, "out of memory");
 }

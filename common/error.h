@@ -2,18 +2,10 @@
 #ifndef PANYA_COMMON_ERROR_H
 #define PANYA_COMMON_ERROR_H
 
-/* Process exit codes, documented in README.md and docs/panya.1. */
-enum panya_exit {
-    PANYA_EXIT_OK = 0,
-    PANYA_EXIT_INVALID = 1,        /* invalid or damaged input: bad bundle, package, media */
-    PANYA_EXIT_USAGE = 2,          /* bad arguments, or an input that cannot be read at all */
-    PANYA_EXIT_OUTPUT = 3,         /* the output could not be written (disk full, read-only) */
-    PANYA_EXIT_DAMAGED_OUTPUT = 4, /* output was written but reads back different */
-    PANYA_EXIT_INTERNAL = 5,       /* out of memory or a bug */
-};
+#include "common/panya_status.h"
 
 typedef struct panya_error {
-    int code;           /* an enum panya_exit value; PANYA_EXIT_OK when no error */
+    int code;           /* an enum panya_status value; PANYA_OK when no error */
     char message[2048]; /* one line, naming the file (and line) concerned */
 } panya_error;
 
@@ -31,7 +23,7 @@ void panya_error_prefix(panya_error *err, const char *fmt, ...)
 
 void panya_error_clear(panya_error *err);
 
-/* Out-of-memory shorthand: sets PANYA_EXIT_INTERNAL, returns -1. */
+/* Out-of-memory shorthand: sets PANYA_ERR_INTERNAL, returns -1. */
 int panya_error_oom(panya_error *err);
 
 #endif

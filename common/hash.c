@@ -54,7 +54,7 @@ int panya_sha256_file(const char *path, uint8_t hash[PANYA_HASH_SIZE], uint64_t 
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return panya_error_errno(err, PANYA_EXIT_USAGE, errno, "%s", path);
+        return panya_error_errno(err, PANYA_ERR_USAGE, errno, "%s", path);
     panya_sha256 ctx;
     if (panya_sha256_init(&ctx) != 0) {
         close(fd);
@@ -75,7 +75,7 @@ int panya_sha256_file(const char *path, uint8_t hash[PANYA_HASH_SIZE], uint64_t 
     close(fd);
     if (n < 0) {
         panya_sha256_discard(&ctx);
-        return panya_error_errno(err, PANYA_EXIT_USAGE, saved, "%s: read failed", path);
+        return panya_error_errno(err, PANYA_ERR_USAGE, saved, "%s: read failed", path);
     }
     panya_sha256_final(&ctx, hash);
     return 0;

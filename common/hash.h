@@ -25,7 +25,7 @@ void panya_sha256_discard(panya_sha256 *ctx);
 /* One-shot digest; returns 0 or -1 (out of memory). */
 int panya_sha256_buffer(const void *data, size_t len, uint8_t out[PANYA_HASH_SIZE]);
 
-/* Hashes a whole file: *size gets its length. An unreadable file is PANYA_EXIT_USAGE naming
+/* Hashes a whole file: *size gets its length. An unreadable file is PANYA_ERR_USAGE naming
  * path. Returns 0 or -1 (err may be NULL). */
 int panya_sha256_file(const char *path, uint8_t hash[PANYA_HASH_SIZE], uint64_t *size,
                       panya_error *err);

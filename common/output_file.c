@@ -54,7 +54,7 @@ int panya_output_open(panya_output_file *out, const char *final_path, panya_erro
     out->fd = mkostemp(out->temp_path, O_CLOEXEC);
     if (out->fd < 0) {
         int saved = errno;
-        panya_error_errno(err, PANYA_EXIT_OUTPUT, saved, "%s: cannot create output", final_path);
+        panya_error_errno(err, PANYA_ERR_OUTPUT, saved, "%s: cannot create output", final_path);
         release(out);
         return -1;
     }
@@ -74,10 +74,10 @@ int panya_output_write(panya_output_file *out, const void *buf, size_t len, pany
             if (errno == EINTR)
                 continue;
             if (errno == ENOSPC || errno == EDQUOT)
-                return panya_error_set(err, PANYA_EXIT_OUTPUT,
+                return panya_error_set(err, PANYA_ERR_OUTPUT,
                                        "%s: the disk is full (%llu bytes written)",
                                        out->final_path, (unsigned long long)out->written);
-            return panya_error_errno(err, PANYA_EXIT_OUTPUT, errno, "%s: write failed",
+            return panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s: write failed",
                                      out->final_path);
         }
         p += n;
@@ -117,19 +117,19 @@ int panya_output_commit(panya_output_file *out, panya_error *err)
     if (fsync(out->fd) != 0) {
         int saved = errno;
         panya_output_abort(out);
-        return panya_error_errno(err, PANYA_EXIT_OUTPUT, saved, "%s: cannot sync output",
+        return panya_error_errno(err, PANYA_ERR_OUTPUT, saved, "%s: cannot sync output",
                                  out->final_path ? out->final_path : "output");
     }
     if (close(out->fd) != 0) {
         int saved = errno;
         out->fd = -1;
         panya_output_abort(out);
-        return panya_error_errno(err, PANYA_EXIT_OUTPUT, saved, "cannot close output");
+        return panya_error_errno(err, PANYA_ERR_OUTPUT, saved, "cannot close output");
     }
     out->fd = -1;
     if (rename(out->temp_path, out->final_path) != 0) {
         int saved = errno;
-        panya_error_errno(err, PANYA_EXIT_OUTPUT, saved, "%s: cannot rename %s into place",
+        panya_error_errno(err, PANYA_ERR_OUTPUT, saved, "%s: cannot rename %s into place",
                           out->final_path, out->temp_path);
         panya_output_abort(out);
         return -1;

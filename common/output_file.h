@@ -19,7 +19,7 @@ typedef struct panya_output_file {
 /* Creates "DIR/.NAME.tmp-XXXXXX" next to final_path. Returns 0 or -1 (err set). */
 int panya_output_open(panya_output_file *out, const char *final_path, panya_error *err);
 
-/* Writes all of buf, retrying short writes; a full disk is PANYA_EXIT_OUTPUT naming the file. */
+/* Writes all of buf, retrying short writes; a full disk is PANYA_ERR_OUTPUT naming the file. */
 int panya_output_write(panya_output_file *out, const void *buf, size_t len, panya_error *err);
 
 /* Writes `count` zero bytes (alignment padding). */

@@ -161,7 +161,7 @@ bool manifest_path_is_safe(const char *path)
 manifest_file *bundle_manifest_add_file(bundle_manifest *m, const char *path, panya_error *err)
 {
     if (!manifest_path_is_safe(path)) {
-        panya_error_set(err, PANYA_EXIT_INVALID, "unsafe path '%s'", path);
+        panya_error_set(err, PANYA_ERR_INVALID, "unsafe path '%s'", path);
         return NULL;
     }
     manifest_file *f = append_zeroed((void **)&m->files, &m->file_count, sizeof *f);
@@ -193,7 +193,7 @@ int manifest_file_add_variant(manifest_file *file, const manifest_variant *varia
 int bundle_manifest_add_folder(bundle_manifest *m, const char *path, panya_error *err)
 {
     if (!manifest_path_is_safe(path))
-        return panya_error_set(err, PANYA_EXIT_INVALID, "unsafe folder path '%s'", path);
+        return panya_error_set(err, PANYA_ERR_INVALID, "unsafe folder path '%s'", path);
     char **slot = append_zeroed((void **)&m->folders, &m->folder_count, sizeof *slot);
     if (!slot || !(*slot = strdup(path)))
         return panya_error_oom(err);
@@ -255,18 +255,18 @@ int bundle_manifest_finish(bundle_manifest *m, panya_error *err)
     for (size_t i = 0; i < m->file_count; i++) {
         const manifest_file *f = &m->files[i];
         if (f->variant_count == 0)
-            return panya_error_set(err, PANYA_EXIT_INVALID, "file '%s' has no variant",
+            return panya_error_set(err, PANYA_ERR_INVALID, "file '%s' has no variant",
                                    f->path);
         for (size_t a = 0; a < f->variant_count; a++)
             for (size_t b = a + 1; b < f->variant_count; b++)
                 if (strcmp(f->variants[a].profile, f->variants[b].profile) == 0)
-                    return panya_error_set(err, PANYA_EXIT_INVALID,
+                    return panya_error_set(err, PANYA_ERR_INVALID,
                                            "file '%s' has two '%s' variants", f->path,
                                            f->variants[a].profile);
         if (i + 1 < m->file_count) {
             const char *next = m->files[i + 1].path;
             if (strcmp(f->path, next) == 0)
-                return panya_error_set(err, PANYA_EXIT_INVALID, "file '%s' is listed twice",
+                return panya_error_set(err, PANYA_ERR_INVALID, "file '%s' is listed twice",
                                        f->path);
             /* Sorted order puts "a/b" right before "a/b/…" or "a/b-…"/"a/b.…" siblings;
              * scan forward over the names that share the prefix. */
@@ -274,17 +274,17 @@ int bundle_manifest_finish(bundle_manifest *m, panya_error *err)
                 if (strncmp(m->files[j].path, f->path, strlen(f->path)) != 0)
                     break;
                 if (is_folder_of(f->path, m->files[j].path))
-                    return panya_error_set(err, PANYA_EXIT_INVALID,
+                    return panya_error_set(err, PANYA_ERR_INVALID,
                                            "'%s' is both a file and a folder", f->path);
             }
         }
     }
     for (size_t d = 0; d < m->folder_count; d++) {
         if (d + 1 < m->folder_count && strcmp(m->folders[d], m->folders[d + 1]) == 0)
-            return panya_error_set(err, PANYA_EXIT_INVALID, "folder '%s' is listed twice",
+            return panya_error_set(err, PANYA_ERR_INVALID, "folder '%s' is listed twice",
                                    m->folders[d]);
         if (bundle_manifest_find_file(m, m->folders[d]))
-            return panya_error_set(err, PANYA_EXIT_INVALID,
+            return panya_error_set(err, PANYA_ERR_INVALID,
                                    "'%s' is both a file and a folder", m->folders[d]);
     }
     return 0;

@@ -68,7 +68,7 @@ int card_catalogue_write_xml(const card_catalogue_pack *packs, size_t count, uin
     }
     xmlBufferFree(buffer);
     if (rc != 0)
-        return panya_error_set(err, PANYA_EXIT_INTERNAL,
+        return panya_error_set(err, PANYA_ERR_INTERNAL,
                                "cannot write the card catalogue (text that is not valid UTF-8?)");
     return *xml ? 0 : panya_error_oom(err);
 }

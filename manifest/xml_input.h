@@ -12,7 +12,7 @@
 #include "common/error.h"
 #include "manifest/bundle_manifest.h"
 
-/* Returns the parsed document, or NULL with err (PANYA_EXIT_INVALID) naming display_name and
+/* Returns the parsed document, or NULL with err (PANYA_ERR_INVALID) naming display_name and
  * the line of the first problem. Free with xmlFreeDoc. */
 xmlDocPtr xml_input_parse(const uint8_t *xml, size_t len, const char *display_name,
                           panya_error *err);

@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "packer/pack_state.h"
-#include "packer/source.h"
+#include "sources/source.h"
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -73,7 +73,7 @@ int pack_run(const char *input, const char *out_path, const pack_options *option
     const char *tmp = getenv("TMPDIR");
     if (asprintf(&staging, "%s/panya-pack-XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0 ||
         !mkdtemp(staging)) {
-        panya_error_errno(err, PANYA_EXIT_OUTPUT, errno, "cannot create a private work folder");
+        panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "cannot create a private work folder");
         goto done;
     }
     scorm_xml_secure_init();
@@ -112,8 +112,8 @@ int pack_run(const char *input, const char *out_path, const pack_options *option
     }
     for (size_t j = 0; j < s.job_count; j++) {
         pack_job *job = &s.jobs[j];
-        bool fatal = job->err.code && (!options->keep_going || job->err.code == PANYA_EXIT_OUTPUT ||
-                                       job->err.code == PANYA_EXIT_INTERNAL);
+        bool fatal = job->err.code && (!options->keep_going || job->err.code == PANYA_ERR_OUTPUT ||
+                                       job->err.code == PANYA_ERR_INTERNAL);
         if (fatal) {
             *err = job->err;
             goto done;

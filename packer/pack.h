@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "common/error.h"
-#include "packer/bundle_writer.h"
+#include "writer/bundle_writer.h"
 
 #define PACK_MAX_PROFILES 8
 

@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "packer/bundle_format.h"
-#include "packer/mime.h"
+#include "libpanya/bundle_format.h"
+#include "common/mime.h"
 #include "packer/pack_split.h"
 #include "packer/pack_state.h"
 
@@ -176,7 +176,7 @@ int pack_build_bundle(pack_state *s, const char *out_path, pack_summary *summary
         if (status == 0 && summary->bundle.bundle_bytes - before > o->split_size) {
             /* The plan's bound is generous, so this means unusually large tables. */
             unlink(path);
-            status = panya_error_set(err, PANYA_EXIT_USAGE,
+            status = panya_error_set(err, PANYA_ERR_USAGE,
                                      "%s came out at %llu bytes, over --split %llu; give a "
                                      "larger size",
                                      path, (unsigned long long)(summary->bundle.bundle_bytes - before),

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "packer/bundle_format.h"
+#include "libpanya/bundle_format.h"
 
 #define PART_OVERHEAD (64u * 1024) /* header, footer, tables, dictionaries (checked after writing) */
 #define FILE_OVERHEAD 1024          /* index entry, manifest and path table lines, padding */
@@ -42,7 +42,7 @@ int pack_split_plan_make(const lesson_model *model, const uint64_t *file_bytes,
     if (limit <= PART_OVERHEAD) {
         free(placed);
         pack_split_plan_free(plan);
-        return panya_error_set(err, PANYA_EXIT_USAGE, "--split needs at least %u KiB per part",
+        return panya_error_set(err, PANYA_ERR_USAGE, "--split needs at least %u KiB per part",
                                PART_OVERHEAD / 1024 + 1);
     }
     uint64_t room = limit - PART_OVERHEAD, used = 0;
@@ -59,7 +59,7 @@ int pack_split_plan_make(const lesson_model *model, const uint64_t *file_bytes,
                     need += file_bytes[f] + FILE_OVERHEAD;
             if (need > room) {
                 const char *title = manifest_titles_pick(&course->lessons[l].titles, "lo");
-                status = panya_error_set(err, PANYA_EXIT_USAGE,
+                status = panya_error_set(err, PANYA_ERR_USAGE,
                                          "lesson %s (%s) needs %llu bytes, more than a part "
                                          "of --split %llu can hold",
                                          course->lessons[l].id, title ? title : "",
@@ -86,7 +86,7 @@ int pack_split_plan_make(const lesson_model *model, const uint64_t *file_bytes,
             continue;
         uint64_t need = file_bytes[f] + FILE_OVERHEAD;
         if (need > room) {
-            status = panya_error_set(err, PANYA_EXIT_USAGE,
+            status = panya_error_set(err, PANYA_ERR_USAGE,
                                      "%s needs %llu bytes, more than a part of --split %llu "
                                      "can hold",
                                      model->files[f].bundle_path, (unsigned long long)need,

@@ -9,7 +9,7 @@
 
 #include "common/error.h"
 #include "manifest/bundle_manifest.h"
-#include "packer/lesson_model.h"
+#include "sources/lesson_model.h"
 
 typedef struct pack_split_plan {
     size_t part_count;

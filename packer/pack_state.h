@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "codecs/codecs.h"
-#include "packer/lesson_model.h"
+#include "sources/lesson_model.h"
 #include "packer/pack.h"
 #include "packer/transcode_cache.h"
 

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "packer/mime.h"
+#include "common/mime.h"
 #include "packer/pack_state.h"
-#include "packer/thread_pool.h"
+#include "common/thread_pool.h"
 
 double pack_seconds_since(const struct timespec *start)
 {
@@ -64,11 +64,11 @@ static void run_job(void *ctx, size_t index)
         job->seconds = pack_seconds_since(&started);
     }
     if (status != 0) {
-        if (job->err.code != PANYA_EXIT_OUTPUT && job->err.code != PANYA_EXIT_INTERNAL &&
+        if (job->err.code != PANYA_ERR_OUTPUT && job->err.code != PANYA_ERR_INTERNAL &&
             !strstr(job->err.message, file->bundle_path))
             panya_error_prefix(&job->err, "%s: ", file->bundle_path);
-        if (!s->options->keep_going || job->err.code == PANYA_EXIT_OUTPUT ||
-            job->err.code == PANYA_EXIT_INTERNAL)
+        if (!s->options->keep_going || job->err.code == PANYA_ERR_OUTPUT ||
+            job->err.code == PANYA_ERR_INTERNAL)
             atomic_store(&s->stop, true);
         return;
     }
@@ -103,13 +103,13 @@ int pack_select_profiles(pack_state *s, panya_error *err)
     for (size_t i = 0; i < count; i++) {
         const codec_profile *p = codec_profiles_find(&s->profile_set, names[i]);
         if (!p)
-            return panya_error_set(err, PANYA_EXIT_USAGE,
+            return panya_error_set(err, PANYA_ERR_USAGE,
                                    "no profile '%s'%s%s (see docs/PROFILES.md)", names[i],
                                    o->profiles_file ? " in " : "",
                                    o->profiles_file ? o->profiles_file : "");
         for (size_t k = 0; k < s->selected_count; k++)
             if (s->selected[k] == p)
-                return panya_error_set(err, PANYA_EXIT_USAGE, "profile '%s' given twice",
+                return panya_error_set(err, PANYA_ERR_USAGE, "profile '%s' given twice",
                                        names[i]);
         s->selected[s->selected_count++] = p;
     }

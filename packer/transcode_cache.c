@@ -23,7 +23,7 @@ static int make_folders(char *path, panya_error *err)
         int rc = mkdir(path, 0755);
         *p = saved;
         if (rc != 0 && errno != EEXIST)
-            return panya_error_errno(err, PANYA_EXIT_OUTPUT, errno, "%s: cannot create the cache",
+            return panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s: cannot create the cache",
                                      path);
         if (!saved)
             return 0;
@@ -42,7 +42,7 @@ int transcode_cache_open(transcode_cache *cache, const char *dir, panya_error *e
     else if (home && *home)
         n = asprintf(&cache->dir, "%s/.cache/panya/%s", home, CACHE_LAYOUT);
     else
-        return panya_error_set(err, PANYA_EXIT_USAGE,
+        return panya_error_set(err, PANYA_ERR_USAGE,
                                "no cache folder: set XDG_CACHE_HOME or HOME, or give --cache DIR");
     if (n < 0) {
         cache->dir = NULL;
@@ -175,7 +175,7 @@ int transcode_cache_store(const transcode_cache *cache, const char *key,
         goto out;
     }
     if (panya_sha256_file(out_path, hash, &size, err) != 0) {
-        err->code = PANYA_EXIT_OUTPUT; /* the cache, not an input, failed */
+        err->code = PANYA_ERR_OUTPUT; /* the cache, not an input, failed */
         panya_error_prefix(err, "cannot read the transcode back: ");
         goto out;
     }

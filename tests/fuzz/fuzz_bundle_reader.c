@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "common/hash.h"
-#include "packer/bundle_extract.h"
-#include "packer/bundle_reader.h"
+#include "delivery/bundle_extract.h"
+#include "libpanya/bundle_reader.h"
 
 static int discard(void *ctx, const void *data, size_t len, panya_error *err)
 {

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "packer/bundle_patch.h"
-#include "packer/bundle_writer.h"
-#include "packer/card_fs.h"
+#include "writer/bundle_patch.h"
+#include "writer/bundle_writer.h"
+#include "delivery/card_fs.h"
 
 static char dir[64], old_path[96], patch_path[96], new_path[96];
 static uint8_t base_fields[8 + PANYA_HASH_SIZE];

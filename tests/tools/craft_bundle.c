@@ -5,8 +5,8 @@
 #include <stdlib.h>
 
 #include "common/error.h"
-#include "packer/bundle_writer.h"
-#include "packer/mime.h"
+#include "writer/bundle_writer.h"
+#include "common/mime.h"
 
 static uint8_t *read_all(const char *path, size_t *len)
 {

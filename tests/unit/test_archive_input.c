@@ -1,7 +1,7 @@
 /* archive_input on hostile zips: names, links, bombs, damage, encodings. */
 #include "zip_test_util.h"
 
-#include "packer/archive_input.h"
+#include "sources/archive_input.h"
 
 typedef struct seen {
     char names[16][128];
@@ -115,7 +115,7 @@ static void total_size_is_bounded(void **state)
     seen s;
     panya_error err = {0};
     assert_int_equal(read_all(path_in("big.zip"), &limits, &s, &err), -1);
-    assert_int_equal(err.code, PANYA_EXIT_INVALID);
+    assert_int_equal(err.code, PANYA_ERR_INVALID);
     assert_non_null(strstr(err.message, "zip bomb"));
 }
 
@@ -165,10 +165,10 @@ static void empty_and_non_zips(void **state)
     fputs("this is not a zip\n", f);
     fclose(f);
     assert_int_equal(read_all(path_in("text.zip"), NULL, &s, &err), -2);
-    assert_int_equal(err.code, PANYA_EXIT_INVALID);
+    assert_int_equal(err.code, PANYA_ERR_INVALID);
 
     assert_int_equal(read_all(path_in("absent.zip"), NULL, &s, &err), -2);
-    assert_int_equal(err.code, PANYA_EXIT_USAGE);
+    assert_int_equal(err.code, PANYA_ERR_USAGE);
 }
 
 static void damaged_data_is_an_error(void **state)
@@ -190,7 +190,7 @@ static void damaged_data_is_an_error(void **state)
     seen s;
     panya_error err = {0};
     assert_int_equal(read_all(path_in("damaged.zip"), NULL, &s, &err), -1);
-    assert_int_equal(err.code, PANYA_EXIT_INVALID);
+    assert_int_equal(err.code, PANYA_ERR_INVALID);
 }
 
 int main(void)

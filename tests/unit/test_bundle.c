@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "packer/bundle_reader.h"
-#include "packer/bundle_writer.h"
+#include "libpanya/bundle_reader.h"
+#include "writer/bundle_writer.h"
 #include "test_helpers.h"
 
 #define LESSONS 40
@@ -202,7 +202,7 @@ static void a_flipped_object_byte_is_caught_and_others_still_read(void **state)
     assert_int_equal(bundle_reader_load_object(r, bundle_reader_find(r, hashes[LESSONS]), 1 << 20,
                                                &data, &err),
                      -1);
-    assert_int_equal(err.code, PANYA_EXIT_INVALID);
+    assert_int_equal(err.code, PANYA_ERR_INVALID);
     assert_non_null(strstr(err.message, "hash"));
     assert_int_equal(
         bundle_reader_load_object(r, bundle_reader_find(r, hashes[0]), 1 << 20, &data, &err), 0);
@@ -234,7 +234,7 @@ static void a_flipped_footer_byte_fails_open(void **state)
     test_flip_byte(f->bundle, -100);
     panya_error err = {0};
     assert_null(bundle_reader_open(f->bundle, &err));
-    assert_int_equal(err.code, PANYA_EXIT_INVALID);
+    assert_int_equal(err.code, PANYA_ERR_INVALID);
     assert_non_null(strstr(err.message, "footer"));
 }
 
@@ -253,7 +253,7 @@ static void truncated_empty_and_foreign_files_fail_open(void **state)
     test_write_file(f->bundle, "PK\3\4 this is a zip, not a bundle", 33);
     assert_null(bundle_reader_open(f->bundle, &err));
     assert_non_null(strstr(err.message, "not a panya bundle"));
-    assert_int_equal(err.code, PANYA_EXIT_INVALID);
+    assert_int_equal(err.code, PANYA_ERR_INVALID);
 }
 
 static void a_failed_write_keeps_the_earlier_bundle(void **state)

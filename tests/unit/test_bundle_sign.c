@@ -10,9 +10,9 @@
 
 #include <cmocka.h>
 
-#include "packer/bundle_reader.h"
-#include "packer/bundle_sign.h"
-#include "packer/bundle_writer.h"
+#include "libpanya/bundle_reader.h"
+#include "writer/bundle_sign.h"
+#include "writer/bundle_writer.h"
 
 static const char manifest[] = "<bundle xmlns=\"urn:panya:bundle:1\"/>";
 
@@ -89,7 +89,7 @@ static void test_sign_and_check(void **state)
 
     assert_int_equal(bundle_check_signature(signed_r, "signed", public_a, id, &err), 0);
     assert_int_equal(bundle_check_signature(signed_r, "signed", public_b, id, &err), -1);
-    assert_int_equal(err.code, PANYA_EXIT_INVALID);
+    assert_int_equal(err.code, PANYA_ERR_INVALID);
     assert_non_null(strstr(err.message, "not by the given key"));
     panya_error_clear(&err);
     assert_int_equal(bundle_check_signature(plain_r, "plain", public_a, id, &err), -1);
@@ -110,10 +110,10 @@ static void test_bad_key_files(void **state)
     fputs("-----BEGIN PUBLIC KEY-----\nnot base64 at all\n-----END PUBLIC KEY-----\n", junk);
     fclose(junk);
     assert_null(bundle_key_load_public(f->path[6], &err));
-    assert_int_equal(err.code, PANYA_EXIT_USAGE);
+    assert_int_equal(err.code, PANYA_ERR_USAGE);
     panya_error_clear(&err);
     assert_null(bundle_key_load_private(f->path[7], &err));
-    assert_int_equal(err.code, PANYA_EXIT_USAGE);
+    assert_int_equal(err.code, PANYA_ERR_USAGE);
 }
 
 int main(void)

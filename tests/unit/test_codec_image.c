@@ -128,7 +128,7 @@ static void expect_refused(const char *src, const char *needle)
     codec_result r;
     panya_error err = {0};
     assert_int_equal(transcode_small(src, 0, &r, &err), -1);
-    assert_int_equal(err.code, PANYA_EXIT_INVALID);
+    assert_int_equal(err.code, PANYA_ERR_INVALID);
     assert_non_null(strstr(err.message, src));
     if (!strstr(err.message, needle))
         fail_msg("'%s' lacks '%s'", err.message, needle);
@@ -251,7 +251,7 @@ static void test_svg_and_text_stay_as_they_are(void **state)
         if (codec_probe_file(paths[i], &info, &err) == 0)
             assert_int_equal(info.kind, CODEC_KIND_OTHER);
         else
-            assert_int_equal(err.code, PANYA_EXIT_INVALID);
+            assert_int_equal(err.code, PANYA_ERR_INVALID);
         expect_refused(paths[i], paths[i]);
     }
 }

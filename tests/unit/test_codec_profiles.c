@@ -76,7 +76,7 @@ static void expect_invalid(const char *xml, const char *needle)
     codec_profile_set set;
     panya_error err = {0};
     assert_int_equal(codec_profiles_load_memory(&set, xml, strlen(xml), "p.xml", &err), -1);
-    assert_int_equal(err.code, PANYA_EXIT_INVALID);
+    assert_int_equal(err.code, PANYA_ERR_INVALID);
     if (!strstr(err.message, needle))
         fail_msg("'%s' lacks '%s'", err.message, needle);
     assert_null(set.profiles);
@@ -120,7 +120,7 @@ static void test_missing_file(void **state)
     codec_profile_set set;
     panya_error err = {0};
     assert_int_equal(codec_profiles_load_file(&set, "/nonexistent/profiles.xml", &err), -1);
-    assert_int_equal(err.code, PANYA_EXIT_USAGE);
+    assert_int_equal(err.code, PANYA_ERR_USAGE);
     assert_non_null(strstr(err.message, "/nonexistent/profiles.xml"));
 }
 

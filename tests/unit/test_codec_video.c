@@ -210,7 +210,7 @@ static void test_tiny_video(void **state)
     panya_error err = {0};
     assert_int_equal(codec_transcode_file(src, testmedia_profile("modern"), out, 1, 0, &r, &err),
                      -1);
-    assert_int_equal(err.code, PANYA_EXIT_INVALID);
+    assert_int_equal(err.code, PANYA_ERR_INVALID);
     assert_non_null(strstr(err.message, "too small for AV1"));
 }
 
@@ -301,20 +301,20 @@ static void test_broken_inputs(void **state)
 
     snprintf(path, sizeof path, "%s.empty.mp4", src);
     testmedia_truncate_copy(src, path, 0);
-    expect_failure(path, PANYA_EXIT_INVALID);
+    expect_failure(path, PANYA_ERR_INVALID);
 
     snprintf(path, sizeof path, "%s.half.mp4", src);
     testmedia_truncate_copy(src, path, 3000); /* moov is at the end: cut off */
-    expect_failure(path, PANYA_EXIT_INVALID);
+    expect_failure(path, PANYA_ERR_INVALID);
 
     snprintf(path, sizeof path, "%s.txt", src);
     FILE *f = fopen(path, "wb");
     fputs("this is not a video at all\n", f);
     fclose(f);
-    expect_failure(path, PANYA_EXIT_INVALID);
+    expect_failure(path, PANYA_ERR_INVALID);
 
     snprintf(path, sizeof path, "%s.missing.mp4", src);
-    expect_failure(path, PANYA_EXIT_USAGE);
+    expect_failure(path, PANYA_ERR_USAGE);
 }
 
 int main(void)

@@ -12,7 +12,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "manifest/course_file.h"
-#include "packer/lesson_model.h"
+#include "sources/lesson_model.h"
 #include "test_helpers.h"
 
 static char *sample_path(const char *course)
@@ -82,7 +82,7 @@ static void expect_refused(const char *xml, const char *needle)
     assert_int_equal(course_file_read((const uint8_t *)xml, strlen(xml), "panya-course.xml",
                                       &course, &err),
                      -1);
-    assert_int_equal(err.code, PANYA_EXIT_INVALID);
+    assert_int_equal(err.code, PANYA_ERR_INVALID);
     if (!strstr(err.message, needle))
         fail_msg("'%s' lacks '%s'", err.message, needle);
 }

@@ -135,7 +135,7 @@ static void expect_rejected(const char *xml, const char *needle)
     bundle_manifest *m = bundle_manifest_read_xml((const uint8_t *)xml, strlen(xml), "evil.xml",
                                                   &err);
     assert_null(m);
-    assert_int_equal(err.code, PANYA_EXIT_INVALID);
+    assert_int_equal(err.code, PANYA_ERR_INVALID);
     if (!strstr(err.message, needle))
         fail_msg("message '%s' lacks '%s'", err.message, needle);
 }

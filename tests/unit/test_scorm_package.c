@@ -5,7 +5,7 @@
 
 #include <errno.h>
 
-#include "packer/scorm_validate.h"
+#include "sources/scorm_validate.h"
 
 static void write_text(const char *path, const char *text)
 {
@@ -234,7 +234,7 @@ static void schemas_never_come_from_the_network_or_package(void **state)
     scorm_schema_set *set = NULL;
     panya_error err = {0};
     assert_int_equal(scorm_schema_set_open(&set, dir, &err), -1);
-    assert_int_equal(err.code, PANYA_EXIT_USAGE);
+    assert_int_equal(err.code, PANYA_ERR_USAGE);
     /* A manifest pulling an external DTD: nothing is fetched, the parse stays local. */
     char *manifest = edit(good12, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
                           "<?xml version=\"1.0\"?>\n<!DOCTYPE manifest SYSTEM "
