@@ -326,7 +326,11 @@ static void check_metadata(xmlNodePtr root, scorm_family family, scorm_edition *
                          xmlGetLineNo(version), 0,
                          "<schemaversion> is '%s'; runtimes read it as %s, but ADL spells it "
                          "%s",
-                         value, edition_names[found], expected);
+                         value, edition_names[found],
+                         found == SCORM_EDITION_2004_2ND   ? "'CAM 1.3'"
+                         : found == SCORM_EDITION_2004_3RD ? "'2004 3rd Edition'"
+                         : found == SCORM_EDITION_2004_4TH ? "'2004 4th Edition'"
+                                                           : expected);
     else if (!exact)
         scorm_report_add(report, SCORM_RULE_METADATA_SCHEMAVERSION, MANIFEST,
                          xmlGetLineNo(version), 0,

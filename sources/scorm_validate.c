@@ -75,6 +75,15 @@ static int read_zip_manifest(archive_input *in, package *pkg, size_t limit, pany
     return 0;
 }
 
+/* message without a leading "path: ": findings are printed under the package's name. */
+static const char *without_path(const char *message, const char *path)
+{
+    size_t len = strlen(path);
+    if (strncmp(message, path, len) == 0 && message[len] == ':' && message[len + 1] == ' ')
+        return message + len + 2;
+    return message;
+}
+
 /* Entries looked at when a package is not a zip: a Moodle backup's moodle_backup.xml comes
  * early in the tar, and looking further would inflate a whole course for nothing. */
 #define SNIFF_ENTRIES_MAX 2000
@@ -116,8 +125,7 @@ static int load_zip(const char *path, const scorm_validate_options *options, pac
         }
         if (!sniff_other_archive(path, report))
             scorm_report_add(report, SCORM_RULE_ARCHIVE_UNREADABLE, "", 0, 0,
-                             "the package is not a zip archive that can be read (%s)",
-                             open_err.message);
+                             "%s", without_path(open_err.message, path));
         return 0;
     }
     int status = 0;
@@ -165,7 +173,7 @@ static int load_zip(const char *path, const scorm_validate_options *options, pac
             scorm_report_add(report,
                              archive_input_limit_hit(in) ? SCORM_RULE_ARCHIVE_LIMITS
                                                          : SCORM_RULE_ARCHIVE_UNREADABLE,
-                             "", 0, 0, "%s", read_err.message);
+                             "", 0, 0, "%s", without_path(read_err.message, path));
         }
     }
     archive_input_close(in);
@@ -278,10 +286,7 @@ static int walk_folder(folder_walk *walk, const char *relative, int depth, panya
  * and goes on; the message drops the path when it starts with it (the report names it). */
 static void report_unreadable(const char *path, panya_error *err, scorm_report *report)
 {
-    const char *message = err->message;
-    size_t len = strlen(path);
-    if (strncmp(message, path, len) == 0 && message[len] == ':' && message[len + 1] == ' ')
-        message += len + 2;
+    const char *message = without_path(err->message, path);
     report->last_stage = SCORM_STAGE_ARCHIVE;
     scorm_report_add(report, SCORM_RULE_PACKAGE_UNREADABLE, "", 0, 0, "cannot read it: %s",
                      message);

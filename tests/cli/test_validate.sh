@@ -164,6 +164,7 @@ expect_out "NOT SCORM (AICC)"
 echo "not a zip" >"$work/fake.zip"
 expect_exit 1 "$work/fake.zip"
 expect_out "[archive-unreadable]"
+grep -q "fake.zip.*fake.zip" "$work/out" && fail "doubled path in a message: $(cat "$work/out")"
 
 # An .h5p and a Moodle backup (.mbz as gzip'd tar, and as zip) are "not SCORM", with a hint.
 mkdir -p "$work/h5p/content" && echo '{"title":"x","mainLibrary":"H5P.Text"}' >"$work/h5p/h5p.json"
