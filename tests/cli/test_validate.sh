@@ -205,6 +205,8 @@ if [ "$(id -u)" -ne 0 ] || [ ${#run_as[@]} -gt 0 ]; then
         'all(p["findings"][0]["rule"] == "package-unreadable" for p in d["packages"] if p["verdict"] == "unreadable")'
     "${run_as[@]}" "$PANYA" validate -r "$tree" >"$work/out" 2>"$work/err"
     grep -q "$tree/z2.zip: .*$tree/z2.zip" "$work/out" && fail "doubled path in a message: $(cat "$work/out")"
+    grep -qF "[package-unreadable] cannot read it: imsmanifest.xml: Permission denied" "$work/out" ||
+        fail "the unreadable manifest is not named inside its package: $(cat "$work/out")"
     expect_out "$tree/locked: UNREADABLE"
     "${run_as[@]}" "$PANYA" validate -r --format junit "$tree" >"$work/out" 2>"$work/err"
     [ "$(xp 'count(//testcase[@name="package-unreadable"]/failure)')" = 3 ] ||
