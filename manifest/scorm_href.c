@@ -23,8 +23,10 @@ static bool is_external(const char *href)
 }
 
 long scorm_href_resolve(const char *href, const char *what, long line, const scorm_files *files,
-                        scorm_report *report)
+                        scorm_report *report, bool *case_only)
 {
+    if (case_only)
+        *case_only = false;
     if (!href[0]) {
         scorm_report_add(report, SCORM_RULE_HREF_MISSING_FILE, MANIFEST, line, 0,
                          "%s is empty", what);
@@ -52,7 +54,7 @@ long scorm_href_resolve(const char *href, const char *what, long line, const sco
         for (char *p = slashed; *p; p++)
             if (*p == '\\')
                 *p = '/';
-        long found = scorm_href_resolve(slashed, what, line, files, report);
+        long found = scorm_href_resolve(slashed, what, line, files, report, case_only);
         free(slashed);
         return found;
     }
@@ -131,6 +133,8 @@ long scorm_href_resolve(const char *href, const char *what, long line, const sco
         files->referenced[found] = true;
     } else if ((found = scorm_files_find_nocase(files, normal)) >= 0) {
         files->referenced[found] = true;
+        if (case_only)
+            *case_only = true;
         scorm_report_add(report, SCORM_RULE_HREF_CASE_MISMATCH, MANIFEST, line, 0,
                          "%s '%s' differs in case from the file '%s'; phones and Linux servers "
                          "are case-sensitive, so make them identical",
