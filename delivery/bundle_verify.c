@@ -105,6 +105,20 @@ int bundle_verify(bundle_reader *r, const char *display_name, verify_report *rep
 {
     memset(report, 0, sizeof *report);
     report->tables_intact = bundle_reader_tables_intact(r);
+    /* The footer's structure, as `verify` checks it: a signature block where it belongs. */
+    uint8_t *block;
+    size_t block_len;
+    panya_error signature_err = {0};
+    report->signature_intact =
+        bundle_reader_read_signature(r, &block, &block_len, &signature_err) == 0;
+    if (report->signature_intact)
+        free(block);
+    else if (signature_err.code != PANYA_ERR_INVALID) {
+        *err = signature_err;
+        return -1;
+    } else
+        snprintf(report->signature_problem, sizeof report->signature_problem, "%s",
+                 signature_err.message);
     size_t count = bundle_reader_object_count(r);
     bool *damaged = calloc(count ? count : 1, sizeof *damaged);
     if (!damaged)
@@ -147,8 +161,30 @@ int bundle_verify(bundle_reader *r, const char *display_name, verify_report *rep
     if (status != 0)
         return -1;
     bool whole = report->tables_intact && report->manifest_intact && report->path_table_intact &&
+                 report->signature_intact &&
                  report->objects_damaged == 0 && report->damaged_file_count == 0;
     return whole ? 0 : 1;
+}
+
+void verify_report_describe(const verify_report *report, char *text, size_t size)
+{
+    if (!report->tables_intact)
+        snprintf(text, size, "its index or dictionary table is damaged");
+    else if (!report->signature_intact)
+        snprintf(text, size, "%s", report->signature_problem);
+    else if (!report->manifest_intact)
+        snprintf(text, size, "its manifest cannot be read: %s", report->manifest_problem);
+    else if (report->objects_damaged)
+        snprintf(text, size, "%llu of %llu objects do not match their hash",
+                 (unsigned long long)report->objects_damaged,
+                 (unsigned long long)report->objects_checked);
+    else if (report->damaged_file_count)
+        snprintf(text, size, "%zu of %llu files name objects missing from the bundle",
+                 report->damaged_file_count, (unsigned long long)report->files_checked);
+    else if (!report->path_table_intact)
+        snprintf(text, size, "its path table disagrees with the manifest");
+    else
+        snprintf(text, size, "it is whole");
 }
 
 void verify_report_free(verify_report *report)
