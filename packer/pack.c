@@ -95,7 +95,8 @@ int pack_run(const char *input, const char *out_path, const pack_options *option
         goto done;
     }
     if (source_read(input, options->source_kind, &ctx, s.model, err) != 0 ||
-        lesson_model_finish(s.model, err) != 0 || pack_plan_jobs(&s, err) != 0)
+        lesson_model_finish(s.model, err) != 0 || pack_plan_jobs(&s, err) != 0 ||
+        pack_check_case_collisions(&s, options->strict, err) != 0)
         goto done;
     if (ctx.scorm_packages && !schemas &&
         lesson_model_warn(s.model, "%u SCORM package(s) checked without schema validation: no "

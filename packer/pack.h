@@ -30,6 +30,7 @@ typedef struct pack_options {
     const char *cache_dir;     /* NULL: $XDG_CACHE_HOME/panya */
     const char *schema_dir;    /* trusted SCORM XSDs, or NULL to look in the usual places */
     bool keep_going;           /* skip broken lessons instead of failing */
+    bool strict;               /* warnings that would lose data on a card are errors */
     bool measure_ssim;         /* measure SSIM of every new transcode */
     int threads;               /* 0: one per core */
     uint64_t split_size;       /* write parts of whole lessons, none bigger than this; 0: one file */

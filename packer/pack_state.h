@@ -59,6 +59,11 @@ void pack_run_jobs(pack_state *s);
  * it as skipped; a file outside any lesson is dropped alone. */
 int pack_drop_failed(pack_state *s, bool *dropped_files, panya_error *err);
 
+/* Paths of the bundle that are equal when case is ignored: a FAT or exFAT card (what
+ * bundles are extracted to) keeps one of each such group only. Each is a warning, or with
+ * `strict` an error (PANYA_ERR_INVALID naming both paths). Returns 0 or -1. */
+int pack_check_case_collisions(pack_state *s, bool strict, panya_error *err);
+
 /* Writes the bundle (or the parts of --split) with every file not dropped. */
 int pack_build_bundle(pack_state *s, const char *out_path, pack_summary *summary,
                       const bool *dropped_files, panya_error *err);

@@ -123,4 +123,15 @@ mkdir card3
 expect_exit 1 "$PANYA" copy flagged.panya card3
 expect_text "signature block"
 [ ! -e card3/flagged.panya ] || fail "a bundle verify refuses was copied"
+expect_exit 1 "$PANYA" extract flagged.panya flagged-out
+expect_text "signature block"
+[ -z "$(find flagged-out -type f 2>/dev/null)" ] || fail "extract wrote a bundle verify refuses"
+
+# extract checks free space from the manifest sizes first (review finding 10): a 1 MB
+# disk cannot take maths' 1.9 MB.
+mkdir small
+expect_exit 3 env LD_PRELOAD="$PANYA_FAULT_SHIM" PANYA_FAULT_DIR="$WORK/small" \
+    PANYA_FAULT_CAPACITY=1048576 "$PANYA" extract maths.panya small/x
+expect_text "not enough free space"
+[ -z "$(find small -type f)" ] || fail "a refused extract wrote files"
 echo "copy: OK"
