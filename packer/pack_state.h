@@ -64,6 +64,10 @@ int pack_drop_failed(pack_state *s, bool *dropped_files, panya_error *err);
  * `strict` an error (PANYA_ERR_INVALID naming both paths). Returns 0 or -1. */
 int pack_check_case_collisions(pack_state *s, bool strict, panya_error *err);
 
+/* --dry-run: fills summary with the plan, each job's output found in the cache or
+ * estimated from the source's duration or picture size and the profile. Writes nothing. */
+int pack_estimate(pack_state *s, pack_summary *summary, panya_error *err);
+
 /* Writes the bundle (or the parts of --split) with every file not dropped. */
 int pack_build_bundle(pack_state *s, const char *out_path, pack_summary *summary,
                       const bool *dropped_files, panya_error *err);
