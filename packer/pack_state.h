@@ -38,6 +38,9 @@ typedef struct pack_state {
     int parallel;        /* transcodes at once */
     int threads_per_job; /* cores each may use: parallel × threads_per_job ≤ cores */
     atomic_bool stop;
+    const char *staging;     /* where transcodes go when the cache cannot take them */
+    bool cache_failed;       /* under lock: the cache could not be written at least once */
+    char cache_problem[sizeof ((panya_error *)0)->message]; /* the first reason, for one warning */
     pthread_mutex_t lock;
     size_t done;
     uint64_t bytes_in, bytes_out;
