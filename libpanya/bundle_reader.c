@@ -10,8 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int reader_read_at(const bundle_reader *r, void *buf, size_t len, uint64_t offset,
-                   panya_error *err)
+int reader_read_at(const bundle_reader *r, void *buf, size_t len, uint64_t offset, panya_error *err)
 {
     uint8_t *p = buf;
     while (len > 0) {
@@ -21,8 +20,7 @@ int reader_read_at(const bundle_reader *r, void *buf, size_t len, uint64_t offse
         if (n < 0)
             return panya_error_errno(err, PANYA_ERR_IO, errno, "%s: read failed", r->name);
         if (n == 0)
-            return panya_error_set(err, PANYA_ERR_INVALID, "%s: unexpected end of file",
-                                   r->name);
+            return panya_error_set(err, PANYA_ERR_INVALID, "%s: unexpected end of file", r->name);
         p += n;
         len -= (size_t)n;
         offset += (uint64_t)n;
@@ -40,8 +38,7 @@ bool reader_in_range(uint64_t offset, uint64_t len, uint64_t lo, uint64_t hi)
     return offset >= lo && offset <= hi && len <= hi - offset;
 }
 
-static int newer_format(const bundle_reader *r, unsigned major, unsigned minor,
-                        panya_error *err)
+static int newer_format(const bundle_reader *r, unsigned major, unsigned minor, panya_error *err)
 {
     return panya_error_set(err, PANYA_ERR_UNSUPPORTED,
                            "%s: made by a newer panya (bundle format %u.%u); this panya reads "
@@ -65,24 +62,23 @@ static int check_footer(const bundle_reader *r, panya_error *err)
         return reader_invalid(r, err, what);
     }
     if (f->format_minor >= 1 && (!f->path_table_offset || !f->catalogue_offset))
-        return reader_invalid(r, err, "format 1.1 without a path table or catalogue (damaged bundle)");
+        return reader_invalid(r, err,
+                              "format 1.1 without a path table or catalogue (damaged bundle)");
     uint64_t data_end = r->file_size - BUNDLE_FOOTER_SIZE;
     uint64_t max_entries = data_end / BUNDLE_INDEX_ENTRY_SIZE;
     if (f->index_count > max_entries || f->dict_count > max_entries ||
-        !reader_in_range(f->index_offset, f->index_count * BUNDLE_INDEX_ENTRY_SIZE, BUNDLE_HEADER_SIZE,
-                  data_end) ||
+        !reader_in_range(f->index_offset, f->index_count * BUNDLE_INDEX_ENTRY_SIZE,
+                         BUNDLE_HEADER_SIZE, data_end) ||
         f->dict_table_offset != f->index_offset + f->index_count * BUNDLE_INDEX_ENTRY_SIZE ||
         !reader_in_range(f->dict_table_offset, f->dict_count * BUNDLE_DICT_ENTRY_SIZE,
-                  BUNDLE_HEADER_SIZE, data_end) ||
+                         BUNDLE_HEADER_SIZE, data_end) ||
         !reader_in_range(f->manifest_offset, f->manifest_stored_size, BUNDLE_HEADER_SIZE,
-                  f->index_offset) ||
+                         f->index_offset) ||
         f->manifest_method > BUNDLE_METHOD_ZSTD || f->dict_count > UINT16_MAX ||
-        (f->path_table_offset &&
-         !reader_in_range(f->path_table_offset, f->path_table_stored_size, BUNDLE_HEADER_SIZE,
-                   f->index_offset)) ||
-        (f->catalogue_offset &&
-         !reader_in_range(f->catalogue_offset, f->catalogue_stored_size, BUNDLE_HEADER_SIZE,
-                   f->index_offset)))
+        (f->path_table_offset && !reader_in_range(f->path_table_offset, f->path_table_stored_size,
+                                                  BUNDLE_HEADER_SIZE, f->index_offset)) ||
+        (f->catalogue_offset && !reader_in_range(f->catalogue_offset, f->catalogue_stored_size,
+                                                 BUNDLE_HEADER_SIZE, f->index_offset)))
         return reader_invalid(r, err, "the footer points outside the file (damaged bundle)");
     return 0;
 }
@@ -109,8 +105,8 @@ static int load_tables(bundle_reader *r, panya_error *err)
     r->index_sorted = true;
     bool reserved_ok = true;
     for (uint64_t i = 0; i < f->index_count; i++) {
-        reserved_ok &= bundle_decode_index_entry(table + i * BUNDLE_INDEX_ENTRY_SIZE,
-                                                 &r->entries[i]) == 0;
+        reserved_ok &=
+            bundle_decode_index_entry(table + i * BUNDLE_INDEX_ENTRY_SIZE, &r->entries[i]) == 0;
         if (i > 0 && memcmp(r->entries[i - 1].hash, r->entries[i].hash, PANYA_HASH_SIZE) >= 0)
             r->index_sorted = false;
     }
@@ -123,7 +119,8 @@ static int load_tables(bundle_reader *r, panya_error *err)
     if (r->tables_intact && !r->index_sorted)
         return reader_invalid(r, err, "the index is not sorted by hash (invalid bundle)");
     if (r->tables_intact && !reserved_ok)
-        return reader_invalid(r, err, "an index entry's reserved bytes are not zero (invalid bundle)");
+        return reader_invalid(r, err,
+                              "an index entry's reserved bytes are not zero (invalid bundle)");
     return 0;
 }
 
@@ -150,8 +147,8 @@ bundle_reader *bundle_reader_open_fd(int fd, uint64_t base, uint64_t length,
     uint64_t size = (uint64_t)st.st_size;
     if (base > size || length > size - base) {
         panya_error_set(err, PANYA_ERR_USAGE,
-                        "%s: the range %llu+%llu lies outside the file (%llu bytes)",
-                        display_name, (unsigned long long)base, (unsigned long long)length,
+                        "%s: the range %llu+%llu lies outside the file (%llu bytes)", display_name,
+                        (unsigned long long)base, (unsigned long long)length,
                         (unsigned long long)size);
         goto fail;
     }
@@ -185,7 +182,8 @@ bundle_reader *bundle_reader_open_fd(int fd, uint64_t base, uint64_t length,
         goto fail;
     }
     uint8_t raw_footer[BUNDLE_FOOTER_SIZE];
-    if (reader_read_at(r, raw_footer, sizeof raw_footer, r->file_size - BUNDLE_FOOTER_SIZE, err) != 0)
+    uint64_t footer_at = r->file_size - BUNDLE_FOOTER_SIZE;
+    if (reader_read_at(r, raw_footer, sizeof raw_footer, footer_at, err) != 0)
         goto fail;
     int rc = bundle_decode_footer(raw_footer, &r->footer);
     if (rc == -1) {
@@ -209,8 +207,8 @@ bundle_reader *bundle_reader_open(const char *path, panya_error *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        panya_error_errno(err, errno == ENOENT ? PANYA_ERR_NOT_FOUND : PANYA_ERR_IO, errno,
-                          "%s", path);
+        panya_error_errno(err, errno == ENOENT ? PANYA_ERR_NOT_FOUND : PANYA_ERR_IO, errno, "%s",
+                          path);
         return NULL;
     }
     bundle_reader *r = bundle_reader_open_fd(fd, 0, 0, path, err);
@@ -306,4 +304,3 @@ const bundle_index_entry *bundle_reader_find(const bundle_reader *r,
     }
     return NULL;
 }
-

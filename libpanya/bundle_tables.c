@@ -8,8 +8,7 @@
 #include <string.h>
 
 /* Reads a section, decompresses it and checks its hash. *out is malloc'd, NUL-terminated. */
-int reader_load_section(const bundle_reader *r, const section *s, uint8_t **out,
-                        panya_error *err)
+int reader_load_section(const bundle_reader *r, const section *s, uint8_t **out, panya_error *err)
 {
     char what[160];
     *out = NULL;
@@ -103,8 +102,8 @@ void reader_load_tables_of_1_1(bundle_reader *r)
     if (!r->catalogue_bytes.bytes)
         return;
     if (!r->path_table_bytes.bytes) {
-        reader_invalid(r, &r->catalogue_bytes.problem, "the catalogue needs the path table, which is "
-                                                "damaged");
+        reader_invalid(r, &r->catalogue_bytes.problem,
+                       "the catalogue needs the path table, which is damaged");
     } else {
         int rc = bundle_catalogue_decode(&r->catalogue, r->catalogue_bytes.bytes,
                                          (size_t)f->catalogue_size, r->path_table.variant_count,
@@ -150,9 +149,8 @@ int bundle_reader_find_path(const bundle_reader *r, const char *path, const char
     uint32_t position;
     int found = bundle_path_table_find(t, path, profile, &position);
     if (found < 0)
-        return panya_error_set(err, PANYA_ERR_NOT_FOUND,
-                               "%s: '%s' has no variant for profile '%s'", r->name, path,
-                               profile);
+        return panya_error_set(err, PANYA_ERR_NOT_FOUND, "%s: '%s' has no variant for profile '%s'",
+                               r->name, path, profile);
     if (found == 1)
         *entry = &r->entries[position];
     return found;
@@ -160,8 +158,7 @@ int bundle_reader_find_path(const bundle_reader *r, const char *path, const char
 
 #define MAX_SIGNATURE_SIZE 4096
 
-int bundle_reader_read_signature(bundle_reader *r, uint8_t **block, size_t *len,
-                                 panya_error *err)
+int bundle_reader_read_signature(bundle_reader *r, uint8_t **block, size_t *len, panya_error *err)
 {
     const bundle_footer *f = &r->footer;
     *block = NULL;
@@ -171,7 +168,7 @@ int bundle_reader_read_signature(bundle_reader *r, uint8_t **block, size_t *len,
     uint64_t tables_end = f->dict_table_offset + f->dict_count * BUNDLE_DICT_ENTRY_SIZE;
     if (f->signature_size == 0 || f->signature_size > MAX_SIGNATURE_SIZE ||
         !reader_in_range(f->signature_offset, f->signature_size, tables_end,
-                  r->file_size - BUNDLE_FOOTER_SIZE))
+                         r->file_size - BUNDLE_FOOTER_SIZE))
         return reader_invalid(r, err, "the signature block is outside its place (damaged bundle)");
     uint8_t *bytes = malloc((size_t)f->signature_size);
     if (!bytes)
