@@ -115,10 +115,12 @@ static int load_tables(bundle_reader *r, panya_error *err)
                                                 &r->dicts[d].entry) == 0;
     free(table);
     /* Intact tables that break the rules were written wrongly, not damaged on the way: a
-     * damaged index stays readable object by object so that verify can name the damage. */
+     * damaged index stays readable object by object so that verify can name the damage.
+     * Reserved bytes are checked up to the minor version this reader knows (a later minor may
+     * use them). */
     if (r->tables_intact && !r->index_sorted)
         return reader_invalid(r, err, "the index is not sorted by hash (invalid bundle)");
-    if (r->tables_intact && !reserved_ok)
+    if (r->tables_intact && !reserved_ok && f->format_minor <= BUNDLE_FORMAT_MINOR)
         return reader_invalid(r, err,
                               "an index entry's reserved bytes are not zero (invalid bundle)");
     return 0;
