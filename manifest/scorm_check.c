@@ -337,10 +337,8 @@ static void check_metadata(xmlNodePtr root, scorm_family *family_io, scorm_editi
     bool exact = family == SCORM_FAMILY_12 ? strcmp(value, "1.2") == 0
                                            : exact_edition(value, &found);
     bool lenient = !exact && family == SCORM_FAMILY_2004 && lenient_edition(value, &found);
-    if (exact || lenient) {
+    if (exact || lenient)
         *edition = found;
-        scorm_report_set(report, &report->version, edition_names[found]);
-    }
     if (lenient)
         scorm_report_add(report, SCORM_RULE_METADATA_SCHEMAVERSION, MANIFEST,
                          xmlGetLineNo(version), 0,
@@ -367,8 +365,7 @@ static void check_metadata(xmlNodePtr root, scorm_family *family_io, scorm_editi
                          "<schemaversion> is '%s'; with the %s namespace it must be %s",
                          value, family == SCORM_FAMILY_12 ? "SCORM 1.2" : "SCORM 2004",
                          expected);
-    if (*edition != SCORM_EDITION_2004_UNKNOWN || exact || lenient)
-        scorm_report_set(report, &report->version, edition_names[*edition]);
+    scorm_report_set(report, &report->version, edition_names[*edition]);
     xmlFree(text);
 }
 
