@@ -1,34 +1,25 @@
-/* Temporary files and folders that must not outlive an interrupted run.
+/* Temporaries removed when the process is interrupted: a path registered here (a file, or
+ * a folder removed with everything in it) is deleted by the SIGINT/SIGTERM/SIGHUP handler,
+ * which then re-raises the signal so the exit status still says "killed by signal".
+ * kill -9 cannot be caught: the stale-temporary sweeps (panya_output_sweep_stale, ...)
+ * handle what it leaves behind on the next run.
  *
- * A path registered here is removed (a folder with everything in it) when the process gets
- * SIGINT, SIGTERM or SIGHUP; the signal is then re-raised with its default action, so the
- * exit status still says what killed the process. The handlers are installed on the first
- * registration. Registration copies the path; register and unregister are thread-safe and
- * the handler only makes async-signal-safe system calls. kill -9 cannot be caught: stale
- * temporaries are recognised by panya_temp_name and swept by the next run. */
+ * Thread safety: add/remove may be called from any thread; the handler only uses
+ * async-signal-safe calls. At most PANYA_CLEANUP_SLOTS paths are registered at once;
+ * past that panya_cleanup_add returns -1 and the path is simply not cleaned on a signal. */
 #ifndef PANYA_COMMON_CLEANUP_H
 #define PANYA_COMMON_CLEANUP_H
 
-#include <stdbool.h>
+#define PANYA_CLEANUP_SLOTS 256
 
-/* Returns a handle (>= 0) for panya_cleanup_unregister, or -1 when the path is too long or
- * all slots are taken (the path is then simply not cleaned up on a signal). */
-int panya_cleanup_register(const char *path);
+/* Registers a copy of path. Returns 0, or -1 when out of memory or slots. */
+int panya_cleanup_add(const char *path);
 
-/* The path is gone or kept on purpose: forget it. A negative handle is ignored. */
-void panya_cleanup_unregister(int handle);
+/* Forgets path (after it was renamed into place or removed). Unknown paths are ignored. */
+void panya_cleanup_remove(const char *path);
 
-/* Whether name is one panya gives its own temporaries: ".NAME.tmp-XXXXXX" (outputs written
- * by common/output_file.h, cache entries) or "panya-pack-XXXXXX" (pack staging folders). */
-bool panya_temp_name(const char *name);
-
-/* Removes the panya-pack-* staging folders in folder that belong to this user, are older
- * than max_age_seconds and that no running pack holds (each holds a lock on its own).
- * Returns how many were removed. */
-int panya_sweep_stale_staging(const char *folder, long max_age_seconds);
-
-/* Marks a staging folder as in use by this process until it exits or the folder is removed
- * (an flock on the folder). Returns an fd to close when done, or -1. */
-int panya_staging_hold(const char *folder);
+/* Installs the handlers for SIGINT, SIGTERM and SIGHUP (once; later calls do nothing).
+ * Signals whose disposition is "ignore" (nohup) are left alone. */
+void panya_cleanup_install_handlers(void);
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/staging.h"
 #include "packer/pack_state.h"
 #include "sources/source.h"
 
@@ -85,7 +86,7 @@ int pack_run(const char *input, const char *out_path, const pack_options *option
     char *name = input_name(input), *staging = NULL, *schema_dir = NULL;
     scorm_schema_set *schemas = NULL;
     bool *dropped = NULL;
-    int status = -1, staging_hold = -1, staging_cleanup = -1;
+    int status = -1, staging_hold = -1;
     source_context ctx = {0};
     pack_options resolved = *options;
     if (!name) {
@@ -115,7 +116,7 @@ int pack_run(const char *input, const char *out_path, const pack_options *option
         goto done;
     }
     staging_hold = panya_staging_hold(staging);
-    staging_cleanup = panya_cleanup_register(staging);
+    panya_cleanup_add(staging); /* removed on SIGINT/SIGTERM too */
     scorm_xml_secure_init();
     if ((schema_dir = scorm_schema_dir_find(options->schema_dir)) &&
         scorm_schema_set_open(&schemas, schema_dir, err) != 0)
@@ -203,7 +204,7 @@ done:
     lesson_model_free(s.model);
     if (staging) {
         nftw(staging, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-        panya_cleanup_unregister(staging_cleanup);
+        panya_cleanup_remove(staging);
         if (staging_hold >= 0)
             close(staging_hold);
         free(staging);

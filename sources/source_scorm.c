@@ -86,9 +86,9 @@ static char *organization_title(const char *folder)
     return title;
 }
 
-/* One line about an invalid package: the verdict and its first finding. shown is the
- * package as the user knows it; a package unpacked from a zip cannot be validated by its
- * path, so the advice says where it is. */
+/* One line about a package that will not play: the verdict and its first error. shown is
+ * the package as the user knows it; a package unpacked from a zip cannot be validated by
+ * the path of its private copy, so the advice then says where it is. */
 static void describe_invalid(const scorm_report *report, const char *path, const char *shown,
                              char *out, size_t size)
 {
@@ -104,7 +104,7 @@ static void describe_invalid(const scorm_report *report, const char *path, const
         if (scorm_rules[report->findings[i].rule].severity == SCORM_ERROR)
             first = &report->findings[i];
     if (!first) {
-        snprintf(out, size, "%s: invalid SCORM package", shown);
+        snprintf(out, size, "%s: this SCORM package will not play", shown);
         return;
     }
     char advice[1200];
@@ -112,9 +112,10 @@ static void describe_invalid(const scorm_report *report, const char *path, const
         snprintf(advice, sizeof advice, "run 'panya validate %s'", path);
     else
         snprintf(advice, sizeof advice, "take it out of the zip and run 'panya validate' on it");
-    snprintf(out, size, "%s: invalid SCORM package (%zu errors; %s): %s: %s:%ld: %s", shown,
-             report->errors, advice, scorm_rules[first->rule].id, first->file, first->line,
-             first->message);
+    snprintf(out, size, "%s: this SCORM package will not play (%zu error%s; %s): %s: %s:%ld: %s",
+             shown, report->errors, report->errors == 1 ? "" : "s", advice,
+             scorm_rules[first->rule].id, first->file[0] ? first->file : "(package)",
+             first->line, first->message);
 }
 
 int source_scorm_add_package(const char *path, const char *bundle_prefix, source_context *ctx,
@@ -135,7 +136,7 @@ int source_scorm_add_package(const char *path, const char *bundle_prefix, source
         source_describe_error(ctx, err);
     if (status == 0) {
         scorm_report_sort(&report);
-        if (scorm_report_verdict(&report) != SCORM_VERDICT_VALID) {
+        if (!scorm_report_playable(&report)) {
             char line[2048];
             describe_invalid(&report, path, shown, line, sizeof line);
             if (ctx->keep_going) {
@@ -143,6 +144,16 @@ int source_scorm_add_package(const char *path, const char *bundle_prefix, source
             } else {
                 status = panya_error_set(err, PANYA_ERR_INVALID, "%s", line);
             }
+        } else if (report.warnings) {
+            /* It plays, so it is packed; what it breaks is worth a line, not a refusal. */
+            const scorm_finding *first = &report.findings[0];
+            if (lesson_model_warn(model,
+                                  "%s: plays, but has %zu warning%s (%zu ADL conformance "
+                                  "deviation%s; run 'panya validate %s'), first: [%s] %s",
+                                  path, report.warnings, report.warnings == 1 ? "" : "s",
+                                  report.deviations, report.deviations == 1 ? "" : "s", path,
+                                  scorm_rules[first->rule].id, first->message) != 0)
+                status = panya_error_oom(err);
         }
     }
     scorm_report_free(&report);
