@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
-#include "common/staging.h"
+#include "common/temp_files.h"
 #include "packer/pack_state.h"
 #include "sources/source.h"
 
@@ -116,7 +116,7 @@ int pack_run(const char *input, const char *out_path, const pack_options *option
         goto done;
     }
     staging_hold = panya_staging_hold(staging);
-    panya_cleanup_add(staging); /* removed on SIGINT/SIGTERM too */
+    panya_cleanup_add(staging);
     scorm_xml_secure_init();
     if ((schema_dir = scorm_schema_dir_find(options->schema_dir)) &&
         scorm_schema_set_open(&schemas, schema_dir, err) != 0)

@@ -8,7 +8,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "common/staging.h"
+#include "common/temp_files.h"
 
 static const source_reader *const readers[] = {
     &source_reader_scorm,

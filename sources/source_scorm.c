@@ -86,9 +86,9 @@ static char *organization_title(const char *folder)
     return title;
 }
 
-/* One line about a package that will not play: the verdict and its first error. shown is
- * the package as the user knows it; a package unpacked from a zip cannot be validated by
- * the path of its private copy, so the advice then says where it is. */
+/* One line about a package that will not play: the verdict and its first error. shown is the
+ * package as the user knows it; a package unpacked from a zip cannot be validated by its
+ * path, so the advice says where it is. */
 static void describe_invalid(const scorm_report *report, const char *path, const char *shown,
                              char *out, size_t size)
 {

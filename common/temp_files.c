@@ -1,4 +1,4 @@
-#include "common/staging.h"
+#include "common/temp_files.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -11,15 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define STAGING_PREFIX "panya-pack-"
-
 bool panya_temp_name(const char *name)
 {
     size_t len = strlen(name);
-    if (strncmp(name, STAGING_PREFIX, sizeof STAGING_PREFIX - 1) == 0 &&
-        len == sizeof STAGING_PREFIX - 1 + 6)
+    if (strncmp(name, "panya-pack-", 11) == 0 && len == 17)
         return true;
-    /* ".NAME.tmp-XXXXXX": 11 bytes of ".tmp-XXXXXX" after at least one of NAME. */
+    /* ".NAME.tmp-XXXXXX" */
     return len > 13 && name[0] == '.' && strncmp(name + len - 11, ".tmp-", 5) == 0;
 }
 
@@ -49,8 +46,7 @@ int panya_sweep_stale_staging(const char *folder, long max_age_seconds)
     time_t now = time(NULL);
     struct dirent *d;
     while ((d = readdir(dir))) {
-        if (strncmp(d->d_name, STAGING_PREFIX, sizeof STAGING_PREFIX - 1) != 0 ||
-            !panya_temp_name(d->d_name))
+        if (strncmp(d->d_name, "panya-pack-", 11) != 0 || !panya_temp_name(d->d_name))
             continue;
         char path[PATH_MAX];
         if (snprintf(path, sizeof path, "%s/%s", folder, d->d_name) >= (int)sizeof path)
