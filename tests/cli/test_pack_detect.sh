@@ -86,10 +86,19 @@ rm "$WORK/links/ຄະນິດສາດ/3 ລັບ.pdf"
 ln -s "../ວິທະຍາສາດ/1 ນ້ຳ.pdf" "$WORK/links/ຄະນິດສາດ/3 ນ້ຳ.pdf"
 mkdir -p "$WORK/links/site/sub" && echo '<p>' >"$WORK/links/site/index.html" && ln -s .. "$WORK/links/site/sub/up"
 ln -s "$WORK/links/ວິທະຍາສາດ" "$WORK/links/ວິທະຍາສາດ ລິ້ງ"
-expect_exit 0 pack "$WORK/links" -o "$WORK/links.panya" --profile source --source folder
-expect_in "$WORK/err" "up: skipped: a symbolic link back to a folder that holds it (a loop)"
-"$PANYA" cat "$WORK/links.panya" "ຄະນິດສາດ/3 ນ້ຳ.pdf" | grep -q "lesson 3" || fail "a link inside the input was not followed"
-"$PANYA" cat "$WORK/links.panya" "ວິທະຍາສາດ ລິ້ງ/1 ນ້ຳ.pdf" | grep -q "lesson 3" || fail "a link to a folder inside was not followed"
+for source in kpl folder; do
+    expect_exit 0 pack "$WORK/links" -o "$WORK/links.panya" --profile source --source "$source"
+    expect_in "$WORK/err" "skipped: a symbolic link back to a folder that holds it (a loop)"
+    "$PANYA" cat "$WORK/links.panya" "ຄະນິດສາດ/3 ນ້ຳ.pdf" | grep -q "lesson 3" || fail "$source: a link inside the input was not followed"
+    "$PANYA" cat "$WORK/links.panya" "ວິທະຍາສາດ ລິ້ງ/1 ນ້ຳ.pdf" | grep -q "lesson 3" || fail "$source: a link to a folder inside was not followed"
+done
+# Detected: a symbolic link to a course folder is a course folder; a stray web folder with a
+# subfolder is kept as a course of attachment lessons, with warnings, not a reason to switch.
+expect_exit 0 pack "$WORK/links" -o "$WORK/links.panya" --profile source
+expect_in "$WORK/out" "read as kpl: 3 course folders"
+expect_in "$WORK/out" "'site', without lesson files, read as a course too"
+expect_in "$WORK/out" "4 courses, 7 lessons"
+expect_in "$WORK/err" "site/sub: a folder without index.html or imsmanifest.xml; packed as an attachment lesson"
 
 # Finding 12: an earlier output bundle, its split parts, a killed pack's temporary file and
 # staging folder are never input, and do not change the reader.
