@@ -13,16 +13,18 @@ static int run_inspect(int argc, char **argv);
 const panya_command panya_command_inspect = {
     .name = "inspect",
     .summary = "describe a bundle: what it holds and how it is stored",
-    .help = "usage: panya inspect BUNDLE [--json | --manifest]\n"
+    .help = "usage: panya inspect BUNDLE [--json | --manifest] [-q|-v]\n"
             "\n"
             "Prints a summary of BUNDLE: pack id, version and titles, courses and lessons,\n"
             "files, objects, compression and sizes by type. Reads only the footer, the index\n"
             "and the manifest (use 'panya verify' to check the objects).\n"
             "\n"
             "Options:\n"
-            "  --json  print every file with its size, stored size, MIME type and hash, as\n"
-            "          JSON (documented in docs/FORMAT.md, \"inspect --json\")\n"
-            "  --manifest  print the manifest XML exactly as stored\n",
+            "  --json         print every file with its size, stored size, MIME type and\n"
+            "                 hash, as JSON (docs/schemas/inspect.schema.json)\n"
+            "  --manifest     print the manifest XML exactly as stored\n"
+            "  -q, --quiet    print nothing: the exit status says whether BUNDLE opens\n"
+            "  -v, --verbose  also list every file with its variants\n",
     .run = run_inspect,
 };
 
@@ -34,61 +36,52 @@ static const char *title_in(const manifest_titles *titles, const char *lang)
     return NULL;
 }
 
-static void print_titles_json(const manifest_titles *titles)
+static json_t *titles_json(const manifest_titles *titles)
 {
-    printf("[");
-    for (size_t i = 0; i < titles->count; i++) {
-        printf(i ? ", {\"lang\": " : "{\"lang\": ");
-        json_write_string(stdout, titles->items[i].lang);
-        printf(", \"text\": ");
-        json_write_string(stdout, titles->items[i].text);
-        printf("}");
-    }
-    printf("]");
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < titles->count; i++)
+        json_array_append_new(list, json_pack("{s:o, s:o}", "lang",
+                                              cli_json_string(titles->items[i].lang), "text",
+                                              cli_json_string(titles->items[i].text)));
+    return list;
 }
 
-static void print_json(bundle_reader *r, const char *path, const bundle_manifest *m)
+static const char *compression_name(const bundle_index_entry *e)
+{
+    return e->method == BUNDLE_METHOD_RAW ? "none" : e->dict_id ? "zstd+dictionary" : "zstd";
+}
+
+/* One entry per file variant (docs/schemas/inspect.schema.json). */
+static json_t *variant_json(bundle_reader *r, const manifest_file *file,
+                            const manifest_variant *var)
+{
+    const bundle_index_entry *e = bundle_reader_find(r, var->hash);
+    char hex[PANYA_HASH_HEX_SIZE];
+    panya_hash_to_hex(var->hash, hex);
+    return json_pack("{s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:s}", "path",
+                     cli_json_string(file->path), "profile", cli_json_string(var->profile),
+                     "mime", cli_json_string(var->mime), "size", (json_int_t)var->size,
+                     "offset", e ? json_integer((json_int_t)e->offset) : json_null(),
+                     "stored_size", e ? json_integer((json_int_t)e->stored_size) : json_null(),
+                     "compression", e ? json_string(compression_name(e)) : json_null(), "sha256",
+                     hex);
+}
+
+static int print_json(bundle_reader *r, const char *path, const bundle_manifest *m)
 {
     const bundle_footer *f = bundle_reader_footer(r);
-    printf("{\n  \"bundle\": ");
-    json_write_string(stdout, path);
-    printf(",\n  \"format\": \"%u.%u\",\n  \"bytes\": %llu,\n  \"id\": ", f->format_major,
-           f->format_minor, (unsigned long long)bundle_reader_file_size(r));
-    json_write_string(stdout, m->id);
-    printf(",\n  \"version\": ");
-    json_write_string(stdout, m->version);
-    printf(",\n  \"titles\": ");
-    print_titles_json(&m->titles);
-    printf(",\n  \"objects\": %zu,\n  \"dictionaries\": %llu,\n  \"files\": [",
-           bundle_reader_object_count(r), (unsigned long long)f->dict_count);
-    const char *sep = "\n";
-    for (size_t i = 0; i < m->file_count; i++) {
-        const manifest_file *file = &m->files[i];
-        for (size_t v = 0; v < file->variant_count; v++) {
-            const manifest_variant *var = &file->variants[v];
-            const bundle_index_entry *e = bundle_reader_find(r, var->hash);
-            char hex[PANYA_HASH_HEX_SIZE];
-            panya_hash_to_hex(var->hash, hex);
-            printf("%s    {\"path\": ", sep);
-            json_write_string(stdout, file->path);
-            printf(", \"profile\": ");
-            json_write_string(stdout, var->profile);
-            printf(", \"mime\": ");
-            json_write_string(stdout, var->mime);
-            printf(", \"size\": %llu, ", (unsigned long long)var->size);
-            if (e)
-                printf("\"offset\": %llu, \"stored_size\": %llu, \"compression\": \"%s\", ",
-                       (unsigned long long)e->offset, (unsigned long long)e->stored_size,
-                       e->method == BUNDLE_METHOD_RAW ? "none"
-                       : e->dict_id                   ? "zstd+dictionary"
-                                                      : "zstd");
-            else
-                printf("\"offset\": null, \"stored_size\": null, \"compression\": null, ");
-            printf("\"sha256\": \"%s\"}", hex);
-            sep = ",\n";
-        }
-    }
-    printf("\n  ]\n}\n");
+    char format[32];
+    snprintf(format, sizeof format, "%u.%u", f->format_major, f->format_minor);
+    json_t *files = json_array();
+    for (size_t i = 0; files && i < m->file_count; i++)
+        for (size_t v = 0; v < m->files[i].variant_count; v++)
+            json_array_append_new(files, variant_json(r, &m->files[i], &m->files[i].variants[v]));
+    return cli_json_print(json_pack(
+        "{s:o, s:s, s:I, s:o, s:o, s:o, s:I, s:I, s:o}", "bundle", cli_json_string(path),
+        "format", format, "bytes", (json_int_t)bundle_reader_file_size(r), "id",
+        cli_json_string(m->id), "version", cli_json_string(m->version), "titles",
+        titles_json(&m->titles), "objects", (json_int_t)bundle_reader_object_count(r),
+        "dictionaries", (json_int_t)f->dict_count, "files", files));
 }
 
 typedef struct type_total {
@@ -176,6 +169,19 @@ static void print_text(bundle_reader *r, const char *path, const bundle_manifest
     }
 }
 
+/* -v: every file with each of its variants. */
+static void print_file_list(const bundle_manifest *m)
+{
+    char size[32];
+    for (size_t i = 0; i < m->file_count; i++) {
+        const manifest_file *file = &m->files[i];
+        printf("  %s\n", file->path);
+        for (size_t v = 0; v < file->variant_count; v++)
+            printf("    %-8s %-24s %s\n", file->variants[v].profile, file->variants[v].mime,
+                   cli_format_bytes(file->variants[v].size, size, sizeof size));
+    }
+}
+
 /* Prints the stored manifest bytes (checked against their hash) and closes r. */
 static int print_raw_manifest(bundle_reader *r)
 {
@@ -196,19 +202,29 @@ static int run_inspect(int argc, char **argv)
     static const struct option options[] = {
         {"json", no_argument, NULL, 'J'},
         {"manifest", no_argument, NULL, 'M'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
         {0},
     };
     bool json = false, raw_manifest = false;
+    cli_verbosity verbosity = CLI_NORMAL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "qv", options, NULL)) != -1) {
         if (c == 'J')
             json = true;
         else if (c == 'M')
             raw_manifest = true;
+        else if (c == 'q')
+            verbosity = CLI_QUIET;
+        else if (c == 'v')
+            verbosity = CLI_VERBOSE;
         else
-            return cli_usage_error(&panya_command_inspect, "unknown option");
+            return cli_bad_option(&panya_command_inspect, argv);
     }
+    if (json && raw_manifest)
+        return cli_usage_error(&panya_command_inspect, "--json and --manifest exclude each other");
     if (optind != argc - 1)
         return cli_usage_error(&panya_command_inspect, "expected one BUNDLE");
     const char *path = argv[optind];
@@ -216,18 +232,23 @@ static int run_inspect(int argc, char **argv)
     bundle_reader *r = bundle_reader_open(path, &err);
     if (!r)
         return cli_report_error(&err);
-    if (raw_manifest)
+    if (raw_manifest && verbosity != CLI_QUIET)
         return print_raw_manifest(r);
     bundle_manifest *m = bundle_load_manifest(r, path, &err);
     if (!m) {
         bundle_reader_close(r);
         return cli_report_error(&err);
     }
-    if (json)
-        print_json(r, path, m);
-    else
+    int status = PANYA_EXIT_OK;
+    if (json) {
+        if (print_json(r, path, m) != 0)
+            status = PANYA_EXIT_INTERNAL;
+    } else if (verbosity != CLI_QUIET) {
         print_text(r, path, m);
+        if (verbosity == CLI_VERBOSE)
+            print_file_list(m);
+    }
     bundle_manifest_free(m);
     bundle_reader_close(r);
-    return PANYA_EXIT_OK;
+    return status;
 }

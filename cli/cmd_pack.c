@@ -8,6 +8,7 @@
 
 #include "cli/cli_output.h"
 #include "cli/pack_output.h"
+#include "common/output_path.h"
 #include "writer/bundle_sign.h"
 #include "packer/pack.h"
 
@@ -27,15 +28,21 @@ const panya_command panya_command_pack = {
         "earlier OUT.panya is replaced only once the new one is complete.\n"
         "\n"
         "Options:\n"
-        "  -o, --output FILE      the bundle to write (required)\n"
+        "  -o, --output FILE      the bundle to write (required; '-' for standard output,\n"
+        "                         then the summary goes to standard error); it may not be\n"
+        "                         the input, lie inside the input folder or be a folder\n"
         "      --profiles LIST    profiles to make, comma-separated (default: small,low);\n"
         "                         'source' alone stores every file unchanged\n"
         "      --profile NAME     one profile (may be repeated); --profile source as above\n"
         "      --profiles-file F  your own profile file (docs/PROFILES.md)\n"
         "      --source KIND      scorm, kpl or folder (default: detected)\n"
-        "      --keep-going       pack the other lessons when one is broken, and list it\n"
+        "      --keep-going       pack the other lessons when one is broken, and list it;\n"
+        "                         exit 6 when a lesson was left out\n"
         "      --cache DIR        transcode cache (default: $XDG_CACHE_HOME/panya)\n"
-        "      --report FILE      write per-item figures as JSON (sizes, SSIM, time, cache)\n"
+        "      --report FILE      write per-item figures as JSON (sizes, SSIM, time, cache;\n"
+        "                         docs/schemas/pack-report.schema.json); '-': stdout\n"
+        "      --json             print that report on standard output instead of the\n"
+        "                         summary\n"
         "      --schemas DIR      trusted SCORM XSDs for validation (or PANYA_SCHEMA_DIR)\n"
         "      --id ID            pack id (default: the input's name)\n"
         "      --pack-version V   pack version (default: 1)\n"
@@ -49,7 +56,12 @@ const panya_command panya_command_pack = {
         "                         OUT.1.panya, OUT.2.panya, ... (one OUT when all fits)\n"
         "      --sign KEY         sign the manifest with this Ed25519 private key (PEM,\n"
         "                         from 'panya keygen')\n"
-        "  -q, --quiet            print nothing but errors\n",
+        "  -q, --quiet            print nothing but errors\n"
+        "  -v, --verbose          also list each media file's variants (size, SSIM, cache)\n"
+        "\n"
+        "Exit status: 0 packed; 1 an input is invalid or damaged; 2 usage error or an\n"
+        "unreadable input; 3 OUT could not be written; 6 packed without the lessons\n"
+        "--keep-going skipped.\n",
     .run = run_pack,
 };
 
@@ -109,7 +121,7 @@ static int run_pack(int argc, char **argv)
     const panya_command *cmd = &panya_command_pack;
     enum { OPT_PROFILES = 256, OPT_PROFILES_FILE, OPT_SOURCE, OPT_KEEP_GOING, OPT_CACHE,
            OPT_REPORT, OPT_SCHEMAS, OPT_ID, OPT_VERSION, OPT_TITLE, OPT_TITLE_LO, OPT_LEVEL,
-           OPT_THREADS, OPT_NO_DICT, OPT_PROFILE, OPT_SIGN, OPT_SPLIT };
+           OPT_THREADS, OPT_NO_DICT, OPT_PROFILE, OPT_SIGN, OPT_SPLIT, OPT_JSON };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"profiles", required_argument, NULL, OPT_PROFILES},
@@ -130,14 +142,18 @@ static int run_pack(int argc, char **argv)
         {"sign", required_argument, NULL, OPT_SIGN},
         {"split", optional_argument, NULL, OPT_SPLIT},
         {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"json", no_argument, NULL, OPT_JSON},
         {0},
     };
     pack_options opts = {0};
     const char *output = NULL, *report = NULL, *sign_key = NULL;
-    bool quiet = false;
+    bool json = false;
+    cli_verbosity verbosity = CLI_NORMAL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:q", options, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:qv", options, NULL)) != -1) {
         switch (c) {
         case 'o': output = optarg; break;
         case OPT_PROFILES:
@@ -149,7 +165,7 @@ static int run_pack(int argc, char **argv)
         case OPT_SOURCE: opts.source_kind = optarg; break;
         case OPT_KEEP_GOING: opts.keep_going = true; break;
         case OPT_CACHE: opts.cache_dir = optarg; break;
-        case OPT_REPORT: report = optarg; opts.measure_ssim = true; break;
+        case OPT_REPORT: report = optarg; break;
         case OPT_SCHEMAS: opts.schema_dir = optarg; break;
         case OPT_ID: opts.id = optarg; break;
         case OPT_VERSION: opts.version = optarg; break;
@@ -174,8 +190,10 @@ static int run_pack(int argc, char **argv)
             if (parse_size(optarg, &opts.split_size) != 0)
                 return cli_usage_error(cmd, "--split takes a size such as 700M or 4G");
             break;
-        case 'q': quiet = true; break;
-        default: return cli_usage_error(cmd, "unknown option");
+        case 'q': verbosity = CLI_QUIET; break;
+        case 'v': verbosity = CLI_VERBOSE; break;
+        case OPT_JSON: json = true; break;
+        default: return cli_bad_option(cmd, argv);
         }
     }
     if (optind != argc - 1)
@@ -185,7 +203,31 @@ static int run_pack(int argc, char **argv)
     for (size_t i = 0; i < opts.profile_count; i++)
         if (strcmp(opts.profiles[i], "source") == 0 && opts.profile_count > 1)
             return cli_usage_error(cmd, "'source' cannot be combined with other profiles");
-    pack_progress_display display = {.enabled = !quiet && isatty(STDERR_FILENO)};
+    const char *input = argv[optind];
+    if (panya_output_is_stdout(output) && opts.split_size)
+        return cli_usage_error(cmd, "--split writes several files: give -o a file name");
+    if (panya_output_is_stdout(output) && (json || panya_output_is_stdout(report)))
+        return cli_usage_error(cmd, "the bundle and the JSON report cannot both go to "
+                                    "standard output");
+    if (json && report)
+        return cli_usage_error(cmd, "--json prints the report given by --report: use one");
+    /* Every path is checked before any work: nothing the pack reads may be replaced. */
+    const char *inputs[] = {input, opts.profiles_file, sign_key, opts.cache_dir, output};
+    int usage = cli_check_output(output, "-o", inputs, 4);
+    if (usage == PANYA_EXIT_OK && report && !panya_output_is_stdout(report))
+        usage = cli_check_output(report, "--report", inputs, 5);
+    if (usage != PANYA_EXIT_OK)
+        return usage;
+    if (panya_output_is_stdout(report)) {
+        json = true;
+        report = NULL;
+    }
+    opts.measure_ssim = report || json;
+    cli_output_target target;
+    if ((usage = cli_output_target_open(&target, output)) != PANYA_EXIT_OK)
+        return usage;
+    pack_progress_display display = {.enabled = verbosity != CLI_QUIET &&
+                                                isatty(STDERR_FILENO)};
     opts.progress = pack_progress_show;
     opts.progress_ctx = &display;
     pack_summary summary;
@@ -193,30 +235,39 @@ static int run_pack(int argc, char **argv)
     bundle_key *key = NULL;
     char key_id[BUNDLE_KEY_ID_HEX_SIZE] = "";
     if (sign_key && !(key = bundle_key_load_private(sign_key, &err)))
-        return cli_report_error(&err);
+        return cli_output_target_finish(&target, cli_report_error(&err));
     if (key)
         bundle_key_id(key, key_id);
     opts.writer.signing_key = key;
-    int status = pack_run(argv[optind], output, &opts, &summary, &err);
+    int status = pack_run(input, target.path, &opts, &summary, &err);
     bundle_key_free(key);
     pack_progress_end(&display);
     for (size_t i = 0; i < summary.warning_count; i++)
         cli_warn("%s", summary.warnings[i]);
-    if (status == 0 && report && pack_write_report(report, output, &summary, &err) != 0)
+    if (status == 0 && report &&
+        cli_json_write_file(pack_report_json(output, &summary), report, &err) != 0)
         status = -1;
-    if (status == 0 && !quiet) {
-        pack_print_summary(output, &summary);
+    int exit_code = status == 0 ? PANYA_EXIT_OK : cli_report_error(&err);
+    if (status == 0 && json) {
+        if (cli_json_print(pack_report_json(output, &summary)) != 0)
+            exit_code = PANYA_EXIT_INTERNAL;
+    } else if (status == 0 && verbosity != CLI_QUIET) {
+        pack_print_summary(target.info, output, &summary, verbosity == CLI_VERBOSE);
         for (size_t p = 1; p <= summary.part_count; p++) {
             char *part = pack_part_path(output, p);
-            printf("  part %zu of %zu: %s\n", p, summary.part_count, part ? part : "?");
+            fprintf(target.info, "  part %zu of %zu: %s\n", p, summary.part_count,
+                    part ? part : "?");
             free(part);
         }
         if (sign_key)
-            printf("  signed by key %s\n", key_id);
-    }
-    else if (status == 0)
+            fprintf(target.info, "  signed by key %s\n", key_id);
+    } else if (status == 0) {
         for (size_t i = 0; i < summary.skipped_count; i++)
             cli_warn("skipped: %s", summary.skipped[i]);
+    }
+    /* --keep-going that left lessons out is not a plain success: scripts must see it. */
+    if (exit_code == PANYA_EXIT_OK && summary.skipped_count)
+        exit_code = PANYA_EXIT_PARTIAL;
     pack_summary_free(&summary);
-    return status == 0 ? PANYA_EXIT_OK : cli_report_error(&err);
+    return cli_output_target_finish(&target, exit_code);
 }
