@@ -99,6 +99,12 @@ char *transcode_cache_output_path(const transcode_cache *cache, const char *key,
         free(path);
         return NULL;
     }
+    /* A transcode killed earlier (kill -9: no signal handler ran) left its partial output. */
+    panya_output_sweep_stale(path, NULL);
+    char *meta = entry_path(cache, key, "meta");
+    if (meta)
+        panya_output_sweep_stale(meta, NULL);
+    free(meta);
     return path;
 }
 

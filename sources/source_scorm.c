@@ -81,7 +81,7 @@ static char *organization_title(const char *folder)
     return title;
 }
 
-/* One line about an invalid package: the verdict and its first finding. */
+/* One line about a package that will not play: the verdict and its first error. */
 static void describe_invalid(const scorm_report *report, const char *path, char *out, size_t size)
 {
     if (scorm_report_verdict(report) == SCORM_VERDICT_NOT_SCORM) {
@@ -97,13 +97,14 @@ static void describe_invalid(const scorm_report *report, const char *path, char 
         if (scorm_rules[report->findings[i].rule].severity == SCORM_ERROR)
             first = &report->findings[i];
     if (!first) {
-        snprintf(out, size, "%s: invalid SCORM package", path);
+        snprintf(out, size, "%s: this SCORM package will not play", path);
         return;
     }
-    snprintf(out, size, "%s: invalid SCORM package (%zu errors; run 'panya validate %s'): %s: "
-             "%s:%ld: %s",
-             path, report->errors, path, scorm_rules[first->rule].id, first->file, first->line,
-             first->message);
+    snprintf(out, size, "%s: this SCORM package will not play (%zu error%s; run 'panya validate "
+             "%s'): %s: %s:%ld: %s",
+             path, report->errors, report->errors == 1 ? "" : "s", path,
+             scorm_rules[first->rule].id, first->file[0] ? first->file : "(package)",
+             first->line, first->message);
 }
 
 int source_scorm_add_package(const char *path, const char *bundle_prefix, source_context *ctx,
@@ -117,7 +118,7 @@ int source_scorm_add_package(const char *path, const char *bundle_prefix, source
     ctx->scorm_packages++;
     if (status == 0) {
         scorm_report_sort(&report);
-        if (scorm_report_verdict(&report) != SCORM_VERDICT_VALID) {
+        if (!scorm_report_playable(&report)) {
             char line[2048];
             describe_invalid(&report, path, line, sizeof line);
             if (ctx->keep_going) {
@@ -125,6 +126,16 @@ int source_scorm_add_package(const char *path, const char *bundle_prefix, source
             } else {
                 status = panya_error_set(err, PANYA_ERR_INVALID, "%s", line);
             }
+        } else if (report.warnings) {
+            /* It plays, so it is packed; what it breaks is worth a line, not a refusal. */
+            const scorm_finding *first = &report.findings[0];
+            if (lesson_model_warn(model,
+                                  "%s: plays, but has %zu warning%s (%zu ADL conformance "
+                                  "deviation%s; run 'panya validate %s'), first: [%s] %s",
+                                  path, report.warnings, report.warnings == 1 ? "" : "s",
+                                  report.deviations, report.deviations == 1 ? "" : "s", path,
+                                  scorm_rules[first->rule].id, first->message) != 0)
+                status = panya_error_oom(err);
         }
     }
     scorm_report_free(&report);
