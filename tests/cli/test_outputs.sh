@@ -113,7 +113,7 @@ expect_exit 0 "$PANYA" cat kg.panya course/page.html
 expect_in help.txt "6  partial"
 
 # Usage errors are one line naming the command, and every command takes -q and -v.
-for cmd in pack inspect verify extract cat probe transcode keygen copy diff patch; do
+for cmd in pack inspect verify extract cat probe transcode validate keygen copy diff patch; do
     "$PANYA" "$cmd" --no-such-option >/dev/null 2>err.txt
     rc=$?
     [ "$rc" -eq 2 ] || fail "$cmd --no-such-option: exit $rc, wanted 2"
