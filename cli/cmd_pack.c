@@ -1,9 +1,12 @@
 /* panya pack INPUT -o OUT.panya */
+#include <ftw.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli_output.h"
@@ -114,6 +117,35 @@ static int add_profiles(pack_options *opts, char *list)
         opts->profiles[opts->profile_count++] = name;
     }
     return 0;
+}
+
+static bool found_video;
+
+static int note_video(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    size_t len = strlen(path);
+    found_video = type == FTW_F && len > 4 && strcmp(path + len - 4, ".mp4") == 0;
+    return found_video; /* stops the walk at the first video */
+}
+
+/* Whether INPUT is panya's own demo folder (samples/ beside scripts/make-samples in a clone)
+ * before its media were made: a fresh clone holds only the course files and pages. */
+static bool is_unmade_demo(const char *input)
+{
+    char real[PATH_MAX], script[PATH_MAX + 32];
+    if (!realpath(input, real))
+        return false;
+    char *slash = strrchr(real, '/');
+    if (!slash || strcmp(slash + 1, "samples") != 0)
+        return false;
+    snprintf(script, sizeof script, "%.*s/scripts/make-samples", (int)(slash - real), real);
+    if (access(script, F_OK) != 0)
+        return false;
+    found_video = false;
+    nftw(real, note_video, 16, FTW_PHYS);
+    return !found_video;
 }
 
 static int run_pack(int argc, char **argv)
@@ -242,6 +274,15 @@ static int run_pack(int argc, char **argv)
     int status = pack_run(input, target.path, &opts, &summary, &err);
     bundle_key_free(key);
     pack_progress_end(&display);
+    if (status != 0 && is_unmade_demo(input)) {
+        /* Not a broken course: the demo's media are generated, not kept in git. */
+        fprintf(stderr, "panya: %s: the sample media (videos, songs, pictures, zipped lessons) "
+                        "are made by scripts/make-samples: run 'bash scripts/make-samples', then "
+                        "pack again\n",
+                input);
+        pack_summary_free(&summary);
+        return cli_output_target_finish(&target, PANYA_EXIT_USAGE);
+    }
     for (size_t i = 0; i < summary.warning_count; i++)
         cli_warn("%s", summary.warnings[i]);
     if (status == 0 && report &&

@@ -143,6 +143,15 @@ expect_in "$WORK/out" "audio"
 expect_exit 2 "$PANYA" pack lessons -o - --split 1M
 ls -a "$TMPDIR" | grep -q "panya-stdout-" && fail "a temporary file of -o - was left"
 
+# Right after a clone, before scripts/make-samples ran, packing the demo says so.
+mkdir -p clone/scripts
+cp -r "$PANYA_SOURCE_ROOT/samples" clone/samples
+cp "$PANYA_SOURCE_ROOT/scripts/make-samples" clone/scripts/
+find clone/samples \( -name '*.mp4' -o -name '*.m4a' -o -name '*.zip' -o -name '*.png' \) -delete
+expect_exit 2 "$PANYA" pack clone/samples/ -o demo.panya --cache "$WORK/cache3"
+expect_in "$WORK/err" "made by scripts/make-samples"
+[ "$(wc -l <"$WORK/err")" -eq 1 ] || fail "more than the make-samples hint: $(cat "$WORK/err")"
+
 # --version names the libraries it runs with.
 expect_exit 0 "$PANYA" --version
 for lib in libzstd libarchive libxml2 OpenSSL jansson lavc webp; do
