@@ -11,6 +11,7 @@
 
 #include "cli/cli_output.h"
 #include "cli/pack_output.h"
+#include "libpanya/bundle_format.h"
 #include "common/output_path.h"
 #include "writer/bundle_sign.h"
 #include "packer/pack.h"
@@ -33,12 +34,17 @@ const panya_command panya_command_pack = {
         "Options:\n"
         "  -o, --output FILE      the bundle to write (required; '-' for standard output,\n"
         "                         then the summary goes to standard error); it may not be\n"
-        "                         the input, lie inside the input folder or be a folder\n"
+        "                         an input, a file of the input folder or a folder (a new\n"
+        "                         or earlier bundle inside the input folder is left out)\n"
         "      --profiles LIST    profiles to make, comma-separated (default: small,low);\n"
         "                         'source' alone stores every file unchanged\n"
         "      --profile NAME     one profile (may be repeated); --profile source as above\n"
         "      --profiles-file F  your own profile file (docs/PROFILES.md)\n"
-        "      --source KIND      scorm, kpl or folder (default: detected)\n"
+        "      --source KIND      scorm, kpl or folder (default: detected; pack says which\n"
+        "                         reader it chose and why)\n"
+        "      --dry-run          print the plan (reader, courses and lessons, transcodes\n"
+        "                         needed and cached, estimated size per profile) and write\n"
+        "                         nothing\n"
         "      --keep-going       pack the other lessons when one is broken, and list it;\n"
         "                         exit 6 when a lesson was left out\n"
         "      --cache DIR        transcode cache (default: $XDG_CACHE_HOME/panya)\n"
@@ -119,6 +125,29 @@ static int add_profiles(pack_options *opts, char *list)
     return 0;
 }
 
+/* An output inside the folder being packed may be new or an earlier bundle (left out of
+ * the input by the readers), never one of the lesson files. */
+static int check_output_in_input(const char *output, const char *input)
+{
+    if (panya_output_is_stdout(output) || !panya_path_inside_folder(output, input))
+        return PANYA_EXIT_OK;
+    FILE *f = fopen(output, "rb");
+    if (!f)
+        return PANYA_EXIT_OK; /* a new file */
+    char magic[sizeof BUNDLE_HEADER_MAGIC - 1] = {0};
+    bool bundle = fread(magic, 1, sizeof magic, f) == sizeof magic &&
+                  memcmp(magic, BUNDLE_HEADER_MAGIC, sizeof magic) == 0;
+    fclose(f);
+    if (bundle)
+        return PANYA_EXIT_OK;
+    panya_error err = {0};
+    panya_error_set(&err, PANYA_ERR_USAGE,
+                    "-o %s is a file of the input folder %s; it would be destroyed: choose "
+                    "another output",
+                    output, input);
+    return cli_report_error(&err);
+}
+
 static bool found_video;
 
 static int note_video(const char *path, const struct stat *st, int type, struct FTW *ftw)
@@ -153,7 +182,7 @@ static int run_pack(int argc, char **argv)
     const panya_command *cmd = &panya_command_pack;
     enum { OPT_PROFILES = 256, OPT_PROFILES_FILE, OPT_SOURCE, OPT_KEEP_GOING, OPT_CACHE,
            OPT_REPORT, OPT_SCHEMAS, OPT_ID, OPT_VERSION, OPT_TITLE, OPT_TITLE_LO, OPT_LEVEL,
-           OPT_THREADS, OPT_NO_DICT, OPT_PROFILE, OPT_SIGN, OPT_SPLIT, OPT_JSON };
+           OPT_THREADS, OPT_NO_DICT, OPT_PROFILE, OPT_SIGN, OPT_SPLIT, OPT_JSON, OPT_DRY_RUN };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"profiles", required_argument, NULL, OPT_PROFILES},
@@ -173,6 +202,7 @@ static int run_pack(int argc, char **argv)
         {"no-dictionaries", no_argument, NULL, OPT_NO_DICT},
         {"sign", required_argument, NULL, OPT_SIGN},
         {"split", optional_argument, NULL, OPT_SPLIT},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"json", no_argument, NULL, OPT_JSON},
@@ -222,6 +252,7 @@ static int run_pack(int argc, char **argv)
             if (parse_size(optarg, &opts.split_size) != 0)
                 return cli_usage_error(cmd, "--split takes a size such as 700M or 4G");
             break;
+        case OPT_DRY_RUN: opts.dry_run = true; break;
         case 'q': verbosity = CLI_QUIET; break;
         case 'v': verbosity = CLI_VERBOSE; break;
         case OPT_JSON: json = true; break;
@@ -243,9 +274,17 @@ static int run_pack(int argc, char **argv)
                                     "standard output");
     if (json && report)
         return cli_usage_error(cmd, "--json prints the report given by --report: use one");
-    /* Every path is checked before any work: nothing the pack reads may be replaced. */
-    const char *inputs[] = {input, opts.profiles_file, sign_key, opts.cache_dir, output};
+    /* Every path is checked before any work: nothing the pack reads may be replaced. A
+     * bundle may be written inside the folder it packs (the readers leave it out, as tar
+     * and zip do), but never over one of that folder's files. */
+    struct stat input_st;
+    bool input_is_folder = stat(input, &input_st) == 0 && S_ISDIR(input_st.st_mode);
+    const char *inputs[] = {input_is_folder ? NULL : input, opts.profiles_file, sign_key,
+                            opts.cache_dir, output};
     int usage = cli_check_output(output, "-o", inputs, 4);
+    if (usage == PANYA_EXIT_OK && input_is_folder)
+        usage = check_output_in_input(output, input);
+    inputs[0] = input;
     if (usage == PANYA_EXIT_OK && report && !panya_output_is_stdout(report))
         usage = cli_check_output(report, "--report", inputs, 5);
     if (usage != PANYA_EXIT_OK)
@@ -285,6 +324,11 @@ static int run_pack(int argc, char **argv)
     }
     for (size_t i = 0; i < summary.warning_count; i++)
         cli_warn("%s", summary.warnings[i]);
+    if (status == 0 && opts.dry_run) {
+        pack_print_plan(output, &summary);
+        pack_summary_free(&summary);
+        return cli_output_target_finish(&target, PANYA_EXIT_OK);
+    }
     if (status == 0 && report &&
         cli_json_write_file(pack_report_json(output, &summary), report, &err) != 0)
         status = -1;

@@ -28,4 +28,7 @@ void pack_print_summary(FILE *out, const char *out_path, const pack_summary *sum
  * (docs/schemas/pack-report.schema.json). NULL when out of memory. */
 json_t *pack_report_json(const char *out_path, const pack_summary *summary);
 
+/* pack --dry-run: the reader and why, courses and lessons, transcodes, estimates. */
+void pack_print_plan(const char *out_path, const pack_summary *summary);
+
 #endif

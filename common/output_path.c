@@ -80,13 +80,18 @@ static bool path_within(const char *inner, const char *folder)
     return strncmp(inner, folder, len) == 0 && (inner[len] == '/' || inner[len] == '\0');
 }
 
+bool panya_path_inside_folder(const char *path, const char *folder)
+{
+    char path_real[PATH_MAX], folder_real[PATH_MAX];
+    return canonical_output(path, path_real, sizeof path_real) &&
+           realpath(folder, folder_real) && path_within(path_real, folder_real);
+}
+
 /* The checks shared by files and folders: not the same as an input, not inside an input
  * folder. */
 static int check_against_inputs(const char *out, const char *what, const char *const *inputs,
                                 size_t input_count, panya_error *err)
 {
-    char out_real[PATH_MAX];
-    bool have_real = canonical_output(out, out_real, sizeof out_real);
     for (size_t i = 0; i < input_count; i++) {
         if (!inputs[i] || panya_output_is_stdout(inputs[i]))
             continue;
@@ -96,9 +101,8 @@ static int check_against_inputs(const char *out, const char *what, const char *c
                                    "another output",
                                    what, out, inputs[i]);
         struct stat st;
-        char in_real[PATH_MAX];
-        if (have_real && stat(inputs[i], &st) == 0 && S_ISDIR(st.st_mode) &&
-            realpath(inputs[i], in_real) && path_within(out_real, in_real))
+        if (stat(inputs[i], &st) == 0 && S_ISDIR(st.st_mode) &&
+            panya_path_inside_folder(out, inputs[i]))
             return panya_error_set(err, PANYA_ERR_USAGE,
                                    "%s %s lies inside the input folder %s: choose an output "
                                    "outside it",

@@ -16,6 +16,10 @@ bool panya_output_is_stdout(const char *path);
  * and hard links). */
 bool panya_same_file(const char *a, const char *b);
 
+/* Whether `path` (which need not exist; its folder must) lies inside the existing folder
+ * `folder`, after resolving links in both. */
+bool panya_path_inside_folder(const char *path, const char *folder);
+
 /* Checks that `out` can be written as a file: not empty, not an existing folder, its folder
  * exists, not the same file as any of `inputs` and not inside any input that is a folder.
  * `what` names the output in messages ("-o", "--report"). Returns 0, or -1 with err set:
