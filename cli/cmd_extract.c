@@ -6,6 +6,7 @@
 #include "cli/cli_output.h"
 #include "common/output_path.h"
 #include "delivery/bundle_extract.h"
+#include "delivery/bundle_open.h"
 
 static int run_extract(int argc, char **argv);
 
@@ -56,6 +57,33 @@ static void list_profiles(const bundle_manifest *m, char *out, size_t size)
         }
 }
 
+/* Lists the bundle's profiles into out ("small, low, source") and says whether `profile`
+ * is one of them: from the catalogue, or from the manifest of a bundle without one. */
+static int bundle_profiles(panya_bundle *b, const char *bundle, const char *profile, char *out,
+                           size_t size, bool *has, panya_error *err)
+{
+    size_t count = panya_profile_count(b);
+    if (count) {
+        size_t len = 0;
+        out[0] = '\0';
+        for (size_t i = 0; i < count; i++) {
+            const char *name = panya_profile_name(b, i);
+            *has |= profile && name && strcmp(name, profile) == 0;
+            int n = snprintf(out + len, size - len, "%s%s", len ? ", " : "", name ? name : "?");
+            if (n > 0 && (size_t)n < size - len)
+                len += (size_t)n;
+        }
+        return 0;
+    }
+    bundle_manifest *m = bundle_load_manifest(b, bundle, err);
+    if (!m)
+        return -1;
+    list_profiles(m, out, size);
+    *has = profile && bundle_has_profile(m, profile);
+    bundle_manifest_free(m);
+    return 0;
+}
+
 static int run_extract(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -89,28 +117,24 @@ static int run_extract(int argc, char **argv)
     panya_error err = {0};
     if (panya_output_folder_check(dest, "DIR", &bundle, 1, &err) != 0)
         return cli_report_error(&err);
-    bundle_reader *r = bundle_reader_open(bundle, &err);
-    if (!r)
+    panya_bundle *b = bundle_open_path(bundle, PANYA_OPEN_NO_CACHE, &err);
+    if (!b)
         return cli_report_error(&err);
-    bundle_manifest *m = bundle_load_manifest(r, bundle, &err);
-    if (!m) {
-        bundle_reader_close(r);
-        return cli_report_error(&err);
-    }
     char profiles[256];
-    list_profiles(m, profiles, sizeof profiles);
-    int status = profile && !bundle_has_profile(m, profile)
-                     ? panya_error_set(&err, PANYA_ERR_USAGE,
-                                       "%s has no profile '%s'; its profiles are: %s", bundle,
-                                       profile, profiles)
-                     : panya_make_folders(dest, &err);
+    bool has_profile = false;
+    int status = bundle_profiles(b, bundle, profile, profiles, sizeof profiles, &has_profile, &err);
+    if (status == 0 && profile && !has_profile)
+        status = panya_error_set(&err, PANYA_ERR_USAGE,
+                                 "%s has no profile '%s'; its profiles are: %s", bundle, profile,
+                                 profiles);
+    if (status == 0)
+        status = panya_make_folders(dest, &err);
     if (status != 0) {
-        bundle_manifest_free(m);
-        bundle_reader_close(r);
+        panya_close(b);
         return cli_report_error(&err);
     }
     extract_result result;
-    status = bundle_extract(r, m, dest, profile, &result, &err);
+    status = bundle_extract(b, bundle, dest, profile, &result, &err);
     for (size_t i = 0; i < result.failed_count; i++)
         fprintf(stderr, "panya: damaged, not written: %s\n", result.failed[i]);
     if (verbosity != CLI_QUIET && (status == 0 || result.files_written)) {
@@ -122,7 +146,6 @@ static int run_extract(int argc, char **argv)
                    profiles);
     }
     extract_result_free(&result);
-    bundle_manifest_free(m);
-    bundle_reader_close(r);
+    panya_close(b);
     return status == 0 ? PANYA_EXIT_OK : cli_report_error(&err);
 }

@@ -6,7 +6,7 @@
 
 #include "cli/cli_output.h"
 #include "cli/json_output.h"
-#include "delivery/bundle_extract.h"
+#include "delivery/bundle_open.h"
 
 static int run_inspect(int argc, char **argv);
 
@@ -46,16 +46,26 @@ static json_t *titles_json(const manifest_titles *titles)
     return list;
 }
 
-static const char *compression_name(const bundle_index_entry *e)
+/* The stored object of a variant; NULL when the index lacks it. */
+static const panya_file_info *stored(const panya_bundle *b, const manifest_variant *v,
+                                     panya_file_info *info)
 {
-    return e->method == BUNDLE_METHOD_RAW ? "none" : e->dict_id ? "zstd+dictionary" : "zstd";
+    return panya_find_object(b, v->hash, info, NULL) == PANYA_OK ? info : NULL;
+}
+
+static const char *compression_name(const panya_file_info *e)
+{
+    return e->method == PANYA_STORED_RAW    ? "none"
+           : e->method == PANYA_STORED_ZSTD ? "zstd"
+                                            : "zstd+dictionary";
 }
 
 /* One entry per file variant (docs/schemas/inspect.schema.json). */
-static json_t *variant_json(bundle_reader *r, const manifest_file *file,
+static json_t *variant_json(const panya_bundle *b, const manifest_file *file,
                             const manifest_variant *var)
 {
-    const bundle_index_entry *e = bundle_reader_find(r, var->hash);
+    panya_file_info info;
+    const panya_file_info *e = stored(b, var, &info);
     char hex[PANYA_HASH_HEX_SIZE];
     panya_hash_to_hex(var->hash, hex);
     return json_pack("{s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:s}", "path",
@@ -67,21 +77,22 @@ static json_t *variant_json(bundle_reader *r, const manifest_file *file,
                      hex);
 }
 
-static int print_json(bundle_reader *r, const char *path, const bundle_manifest *m)
+static int print_json(const panya_bundle *b, const char *path, const bundle_manifest *m)
 {
-    const bundle_footer *f = bundle_reader_footer(r);
+    panya_facts f;
+    panya_get_facts(b, &f);
     char format[32];
-    snprintf(format, sizeof format, "%u.%u", f->format_major, f->format_minor);
+    snprintf(format, sizeof format, "%u.%u", f.format_major, f.format_minor);
     json_t *files = json_array();
     for (size_t i = 0; files && i < m->file_count; i++)
         for (size_t v = 0; v < m->files[i].variant_count; v++)
-            json_array_append_new(files, variant_json(r, &m->files[i], &m->files[i].variants[v]));
+            json_array_append_new(files, variant_json(b, &m->files[i], &m->files[i].variants[v]));
     return cli_json_print(json_pack(
         "{s:o, s:s, s:I, s:o, s:o, s:o, s:I, s:I, s:o}", "bundle", cli_json_string(path),
-        "format", format, "bytes", (json_int_t)bundle_reader_file_size(r), "id",
-        cli_json_string(m->id), "version", cli_json_string(m->version), "titles",
-        titles_json(&m->titles), "objects", (json_int_t)bundle_reader_object_count(r),
-        "dictionaries", (json_int_t)f->dict_count, "files", files));
+        "format", format, "bytes", (json_int_t)f.bundle_size, "id", cli_json_string(m->id),
+        "version", cli_json_string(m->version), "titles", titles_json(&m->titles), "objects",
+        (json_int_t)f.object_count, "dictionaries", (json_int_t)f.dictionary_count, "files",
+        files));
 }
 
 typedef struct type_total {
@@ -116,13 +127,14 @@ static void print_profile_totals(const bundle_manifest *m)
     }
 }
 
-static void print_text(bundle_reader *r, const char *path, const bundle_manifest *m)
+static void print_text(const panya_bundle *bundle, const char *path, const bundle_manifest *m)
 {
-    const bundle_footer *f = bundle_reader_footer(r);
+    panya_facts f;
+    panya_get_facts(bundle, &f);
     char a[32], b[32];
     const char *en = title_in(&m->titles, "en"), *lo = title_in(&m->titles, "lo");
-    printf("%s: panya bundle, format %u.%u, %s\n", path, f->format_major, f->format_minor,
-           cli_format_bytes(bundle_reader_file_size(r), a, sizeof a));
+    printf("%s: panya bundle, format %u.%u, %s\n", path, f.format_major, f.format_minor,
+           cli_format_bytes(f.bundle_size, a, sizeof a));
     printf("  pack:     %s, version %s\n", m->id, m->version);
     if (en)
         printf("  title:    %s\n", en);
@@ -133,7 +145,8 @@ static void print_text(bundle_reader *r, const char *path, const bundle_manifest
     unsigned long long bytes = 0;
     for (size_t i = 0; i < m->file_count; i++) {
         const manifest_variant *v = manifest_file_variant(&m->files[i], NULL);
-        const bundle_index_entry *e = bundle_reader_find(r, v->hash);
+        panya_file_info info;
+        const panya_file_info *e = stored(bundle, v, &info);
         size_t k = 4;
         if (strncmp(v->mime, "text/", 5) == 0 || strstr(v->mime, "json") ||
             strstr(v->mime, "xml"))
@@ -151,9 +164,8 @@ static void print_text(bundle_reader *r, const char *path, const bundle_manifest
     }
     printf("  files:    %zu (%s), %zu empty folders\n", m->file_count,
            cli_format_bytes(bytes, a, sizeof a), m->folder_count);
-    printf("  objects:  %zu distinct, %llu compression dictionaries%s\n",
-           bundle_reader_object_count(r), (unsigned long long)f->dict_count,
-           bundle_reader_tables_intact(r) ? "" : " (INDEX DAMAGED: run panya verify)");
+    printf("  objects:  %llu distinct, %llu compression dictionaries\n",
+           (unsigned long long)f.object_count, (unsigned long long)f.dictionary_count);
     for (size_t k = 0; k < sizeof totals / sizeof totals[0]; k++)
         if (totals[k].files)
             printf("    %-6s %6llu files %10s -> %10s stored\n", totals[k].kind, totals[k].files,
@@ -182,16 +194,19 @@ static void print_file_list(const bundle_manifest *m)
     }
 }
 
-/* Prints the stored manifest bytes (checked against their hash) and closes r. */
-static int print_raw_manifest(bundle_reader *r)
+/* Prints the stored manifest bytes (checked against their hash) and closes b. */
+static int print_raw_manifest(panya_bundle *b, const char *path)
 {
     panya_error err = {0};
-    uint8_t *xml;
+    panya_error_info info;
+    char *xml;
     size_t len;
-    int status = bundle_reader_read_manifest(r, &xml, &len, &err);
-    bundle_reader_close(r);
-    if (status != 0)
+    panya_status status = panya_read_manifest(b, &xml, &len, &info);
+    panya_close(b);
+    if (status != PANYA_OK) {
+        bundle_error(&err, &info, path);
         return cli_report_error(&err);
+    }
     fwrite(xml, 1, len, stdout);
     free(xml);
     return PANYA_EXIT_OK;
@@ -229,26 +244,26 @@ static int run_inspect(int argc, char **argv)
         return cli_usage_error(&panya_command_inspect, "expected one BUNDLE");
     const char *path = argv[optind];
     panya_error err = {0};
-    bundle_reader *r = bundle_reader_open(path, &err);
-    if (!r)
+    panya_bundle *b = bundle_open_path(path, 0, &err);
+    if (!b)
         return cli_report_error(&err);
     if (raw_manifest && verbosity != CLI_QUIET)
-        return print_raw_manifest(r);
-    bundle_manifest *m = bundle_load_manifest(r, path, &err);
+        return print_raw_manifest(b, path);
+    bundle_manifest *m = bundle_load_manifest(b, path, &err);
     if (!m) {
-        bundle_reader_close(r);
+        panya_close(b);
         return cli_report_error(&err);
     }
     int status = PANYA_EXIT_OK;
     if (json) {
-        if (print_json(r, path, m) != 0)
+        if (print_json(b, path, m) != 0)
             status = PANYA_EXIT_INTERNAL;
     } else if (verbosity != CLI_QUIET) {
-        print_text(r, path, m);
+        print_text(b, path, m);
         if (verbosity == CLI_VERBOSE)
             print_file_list(m);
     }
     bundle_manifest_free(m);
-    bundle_reader_close(r);
+    panya_close(b);
     return status;
 }

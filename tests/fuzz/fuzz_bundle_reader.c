@@ -1,6 +1,8 @@
-/* libFuzzer target: the bundle reader on arbitrary bytes (open, manifest, every object).
- * Inputs that end in a footer get their footer hash recomputed, so mutations reach the
- * index, dictionary and object code instead of stopping at the footer check. */
+/* libFuzzer target: the reader library's public API (libpanya/include/panya.h) on arbitrary
+ * bytes: open by descriptor, facts, the catalogue, every file's lookup, reads at offsets
+ * derived from the input, the manifest, verification. Inputs that end in a footer get their
+ * footer hash recomputed, so mutations reach the tables and objects instead of stopping at
+ * the footer check. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,13 +11,47 @@
 #include <unistd.h>
 
 #include "common/hash.h"
-#include "delivery/bundle_extract.h"
-#include "libpanya/bundle_reader.h"
+#include "libpanya/bundle_format.h"
+#include "libpanya/include/panya.h"
 
-static int discard(void *ctx, const void *data, size_t len, panya_error *err)
+static void walk_catalogue(const panya_bundle *b)
 {
-    (void)ctx, (void)data, (void)len, (void)err;
-    return 0;
+    for (size_t c = 0; c < panya_course_count(b); c++) {
+        panya_course_info course;
+        if (panya_course(b, c, &course) != PANYA_OK)
+            continue;
+        for (size_t l = 0; l < course.lesson_count; l++) {
+            panya_lesson_info lesson;
+            if (panya_lesson(b, c, l, &lesson) != PANYA_OK)
+                continue;
+            for (size_t i = 0; i < lesson.item_count; i++) {
+                panya_item_info item;
+                panya_file_info info;
+                if (panya_item(b, c, l, i, &item) == PANYA_OK)
+                    panya_find(b, item.path, NULL, &info, NULL);
+            }
+        }
+    }
+    for (size_t i = 0; i < panya_folder_count(b); i++)
+        panya_folder(b, i);
+}
+
+static void read_files(panya_bundle *b, const uint8_t *data, size_t size)
+{
+    panya_facts facts;
+    panya_get_facts(b, &facts);
+    uint8_t buf[4096];
+    for (size_t f = 0; f < facts.file_count && f < 64; f++) {
+        for (size_t v = 0; v < panya_file_variant_count(b, f); v++) {
+            panya_file_info info;
+            size_t got;
+            if (panya_file_at(b, f, v, &info, NULL) != PANYA_OK)
+                continue;
+            uint64_t offset = size ? data[f % size] * (info.size / 256 + 1) : 0;
+            panya_read(b, &info, offset, buf, sizeof buf, &got, NULL);
+            panya_find(b, info.path, info.profile, &info, NULL);
+        }
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -35,22 +71,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     ssize_t written = write(fd, copy, size);
     free(copy);
-    if (written != (ssize_t)size) {
-        close(fd);
-        return 0;
-    }
-    panya_error err = {0};
-    bundle_reader *r = bundle_reader_open_fd(fd, "fuzz.panya", &err);
-    if (r) {
-        bundle_manifest *m = bundle_load_manifest(r, "fuzz.panya", &err);
-        bundle_manifest_free(m);
-        size_t count = bundle_reader_object_count(r);
-        for (size_t i = 0; i < count && i < 64; i++) {
-            const bundle_index_entry *e = bundle_reader_object_at(r, i);
-            bundle_reader_find(r, e->hash);
-            bundle_reader_read_object(r, e, discard, NULL, &err);
-        }
-        bundle_reader_close(r);
+    panya_bundle *b;
+    if (written == (ssize_t)size && panya_open_fd(fd, 0, 0, 0, &b, NULL) == PANYA_OK) {
+        walk_catalogue(b);
+        read_files(b, data, size);
+        char *xml;
+        size_t len;
+        if (panya_read_manifest(b, &xml, &len, NULL) == PANYA_OK)
+            free(xml);
+        panya_verify_report report;
+        panya_verify_all(b, NULL, NULL, &report, NULL);
+        panya_verify_report_free(&report);
+        panya_close(b);
     }
     close(fd);
     return 0;
