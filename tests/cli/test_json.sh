@@ -65,14 +65,14 @@ expect_exit 0 "$PANYA" copy a.panya card --json
 cp "$WORK/out" copy.json
 expect_schema copy copy.json
 [ "$(json_field copy.json 'd["cards"][0]["copied"]')" = 1 ] || fail "copy --json count"
-mkdir card2 && cp damaged.panya card2/a.panya   # another bundle under the same name
+
+echo "<p>new</p>" >"lessons/ຄະນິດສາດ/new.html"
+expect_exit 0 "$PANYA" pack lessons -o c.panya --cache cache -q
+mkdir card2 && cp c.panya card2/a.panya   # another bundle under the same name
 expect_exit 2 "$PANYA" copy a.panya card2 --json
 cp "$WORK/out" copy2.json
 expect_schema copy copy2.json
 [ "$(json_field copy2.json 'd["cards"][0]["ok"]')" = False ] || fail "copy --json: a refused card is ok"
-
-echo "<p>new</p>" >"lessons/ຄະນິດສາດ/new.html"
-expect_exit 0 "$PANYA" pack lessons -o c.panya --cache cache -q
 expect_exit 0 "$PANYA" diff a.panya c.panya -o u.patch --json
 cp "$WORK/out" diff.json
 expect_schema patch-stats diff.json
