@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "manifest/scorm_rules.h"
+#include "manifest/xml_input.h"
 
 #define NS_CP12 "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 #define NS_CP2004 "http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -183,8 +184,8 @@ static xmlDocPtr parse_manifest(const char *manifest, size_t length, scorm_repor
     }
     xmlDtdPtr dtd = doc->intSubset;
     if (dtd && (dtd->entities || dtd->pentities || dtd->ExternalID || dtd->SystemID))
-        scorm_report_add(report, SCORM_RULE_XML_ENTITIES, MANIFEST, xmlGetLineNo((xmlNodePtr)dtd),
-                         0,
+        scorm_report_add(report, SCORM_RULE_XML_ENTITIES, MANIFEST,
+                         xml_input_doctype_line((const uint8_t *)manifest, length), 0,
                          "imsmanifest.xml has a DOCTYPE with entities or an external DTD; "
                          "SCORM manifests use neither, and panya does not expand them");
     return doc;
