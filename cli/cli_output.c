@@ -32,6 +32,19 @@ int cli_exit_code(int status)
     }
 }
 
+bool cli_shared_option(int c, cli_verbosity *verbosity, bool *json)
+{
+    if (c == 'q')
+        *verbosity = CLI_QUIET;
+    else if (c == 'v')
+        *verbosity = CLI_VERBOSE;
+    else if (c == CLI_OPTION_JSON && json)
+        *json = true;
+    else
+        return false;
+    return true;
+}
+
 int cli_report_error(const panya_error *err)
 {
     int code = err->code ? cli_exit_code(err->code) : PANYA_EXIT_INTERNAL;
@@ -96,9 +109,8 @@ int cli_parse_two_inputs_one_output(const panya_command *cmd, int argc, char **a
 {
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"json", no_argument, NULL, 'J'},
+        CLI_QUIET_VERBOSE_OPTIONS,
+        CLI_JSON_OPTION,
         {0},
     };
     *args = (cli_two_inputs){.verbosity = CLI_NORMAL};
@@ -106,16 +118,11 @@ int cli_parse_two_inputs_one_output(const panya_command *cmd, int argc, char **a
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:qv", options, NULL)) != -1) {
-        if (c == 'o')
-            args->output = optarg;
-        else if (c == 'q')
-            args->verbosity = CLI_QUIET;
-        else if (c == 'v')
-            args->verbosity = CLI_VERBOSE;
-        else if (c == 'J')
-            args->json = true;
-        else
+        if (cli_shared_option(c, &args->verbosity, &args->json))
+            continue;
+        if (c != 'o')
             return cli_bad_option(cmd, argv);
+        args->output = optarg;
     }
     if (optind != argc - 2)
         return cli_usage_error(cmd, "expected %s", inputs);
