@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/cleanup.h"
 #include "common/output_path.h"
 
 int cli_exit_code(int status)
@@ -211,6 +212,7 @@ int cli_output_target_open(cli_output_target *target, const char *given)
         return PANYA_EXIT_OUTPUT;
     }
     close(fd);
+    panya_cleanup_add(target->temp); /* Ctrl-C leaves no spool behind */
     target->path = target->temp;
     target->info = stderr;
     return PANYA_EXIT_OK;
@@ -235,6 +237,7 @@ int cli_output_target_finish(cli_output_target *target, int status)
             fclose(in);
     }
     unlink(target->temp);
+    panya_cleanup_remove(target->temp);
     free(target->temp);
     target->temp = NULL;
     return status;
