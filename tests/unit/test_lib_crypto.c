@@ -81,10 +81,10 @@ static uint32_t next_random(uint32_t *x)
     return *x;
 }
 
-/* Random lengths across block boundaries, fed in random pieces, against OpenSSL. */
-static void test_hashes_against_openssl(void **state)
+/* Random lengths across block boundaries, fed in random pieces, against OpenSSL; SHA-256
+ * both with the CPU's SHA instructions (when it has them) and with the portable code. */
+static void hashes_against_openssl(void)
 {
-    (void)state;
     uint32_t seed = 12345;
     uint8_t *data = malloc(20000);
     for (int round = 0; round < 300; round++) {
@@ -112,6 +112,16 @@ static void test_hashes_against_openssl(void **state)
         assert_memory_equal(ours512, theirs, 64);
     }
     free(data);
+}
+
+static void test_hashes_against_openssl(void **state)
+{
+    (void)state;
+    hashes_against_openssl();
+    lp_sha256_set_accelerated(false);
+    hashes_against_openssl();
+    test_sha256_nist(state);
+    lp_sha256_set_accelerated(true);
 }
 
 static void test_ed25519_rfc8032(void **state)
