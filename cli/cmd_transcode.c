@@ -22,7 +22,13 @@ static void print_result(const char *out_path, const codec_result *r)
     if (r->duration > 0)
         printf("  duration: %.2f s\n  bitrate: %lld kb/s\n", r->duration,
                (long long)(r->bitrate / 1000));
-    if (r->ssim >= 0)
+    if (r->kind == CODEC_KIND_VIDEO && r->target_ssim > 0)
+        printf("  ssim640: %.4f (target %.2f%s); crf %d, %d encode%s\n", r->ssim,
+               r->target_ssim, r->below_target ? ": below target at the ceiling" : " reached",
+               r->crf, r->encodes, r->encodes == 1 ? "" : "s");
+    else if (r->kind == CODEC_KIND_VIDEO && r->ssim >= 0)
+        printf("  ssim640: %.4f (output and source scaled to 640 wide)\n", r->ssim);
+    else if (r->ssim >= 0)
         printf("  ssim: %.4f (against the source scaled to %dx%d)\n", r->ssim, r->width,
                r->height);
 }
