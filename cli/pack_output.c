@@ -60,6 +60,13 @@ void pack_print_summary(const char *out_path, const pack_summary *s)
     printf("  %llu objects (%llu duplicates stored once), %llu dictionaries, %.1f s\n",
            (unsigned long long)s->bundle.objects, (unsigned long long)s->bundle.duplicates,
            (unsigned long long)s->bundle.dictionaries, s->seconds);
+    for (size_t i = 0; i < s->figure_count; i++)
+        for (size_t v = 0; v < s->figures[i].variant_count; v++) {
+            const pack_variant_figures *vf = &s->figures[i].variants[v];
+            if (vf->below_target)
+                printf("  below target at the ceiling: %s (%s: ssim640 %.4f, target %.2f)\n",
+                       s->figures[i].path, vf->profile, vf->ssim, vf->target_ssim);
+        }
     for (size_t i = 0; i < s->skipped_count; i++)
         printf("  skipped: %s\n", s->skipped[i]);
 }
@@ -113,8 +120,12 @@ int pack_write_report(const char *path, const char *out_path, const pack_summary
             json_write_string(f, vf->mime);
             fprintf(f, ", \"bytes\": %llu, \"ssim\": ", (unsigned long long)vf->bytes);
             write_number_or_null(f, vf->ssim);
-            fprintf(f, ", \"seconds\": %.3f, \"cache_hit\": %s, \"kept_source\": %s}", vf->seconds,
+            fprintf(f, ", \"seconds\": %.3f, \"cache_hit\": %s, \"kept_source\": %s", vf->seconds,
                     vf->cache_hit ? "true" : "false", vf->kept_source ? "true" : "false");
+            if (vf->target_ssim > 0)
+                fprintf(f, ", \"target_ssim640\": %.4f, \"below_target\": %s", vf->target_ssim,
+                        vf->below_target ? "true" : "false");
+            fputc('}', f);
         }
         fputs("]}", f);
     }
