@@ -7,14 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/output_file.h"
 #include "manifest/card_catalogue.h"
-#include "delivery/bundle_extract.h"
-#include "libpanya/bundle_reader.h"
-#include "writer/bundle_sign.h"
+#include "delivery/bundle_open.h"
 #include "delivery/bundle_verify.h"
 #include "delivery/card_fs.h"
 
@@ -102,32 +101,36 @@ static int source_hash(copy_source *s, uint8_t hash[PANYA_HASH_SIZE], panya_erro
     return status;
 }
 
-/* True when `name` is a temporary file that panya_output_open made for `target`
- * (".TARGET.tmp-XXXXXX"), left behind by an interrupted copy. */
-static bool is_temp_of(const char *name, const char *target)
+/* Removes what interrupted copies left on the card (temporaries no live copy holds), before
+ * the free space is measured: they are not the card's to keep. */
+static int remove_stale_temps(card_task *t, char **final_paths)
 {
-    size_t len = strlen(target);
-    return name[0] == '.' && strncmp(name + 1, target, len) == 0 &&
-           strncmp(name + 1 + len, ".tmp-", 5) == 0 && strlen(name + 1 + len + 5) == 6;
+    char *catalogue = join_path(t->dest, CARD_CATALOGUE_FILE);
+    if (!catalogue)
+        return -1;
+    t->result->stale_removed += panya_output_sweep_stale(catalogue, NULL);
+    for (size_t i = 0; i < t->source_count; i++)
+        t->result->stale_removed += panya_output_sweep_stale(final_paths[i], NULL);
+    free(catalogue);
+    return 0;
 }
 
-static void remove_stale_temps(card_task *t)
-{
-    DIR *dir = opendir(t->dest);
-    if (!dir)
-        return;
-    struct dirent *entry;
-    while ((entry = readdir(dir))) {
-        bool ours = is_temp_of(entry->d_name, CARD_CATALOGUE_FILE);
-        for (size_t i = 0; i < t->source_count && !ours; i++)
-            ours = is_temp_of(entry->d_name, t->sources[i].name);
-        if (ours && unlinkat(dirfd(dir), entry->d_name, 0) == 0)
-            t->result->stale_removed++;
-    }
-    closedir(dir);
-}
+enum existing { EXISTING_NONE, EXISTING_IDENTICAL, EXISTING_DIFFERENT, EXISTING_OTHER_BUNDLE };
 
-enum existing { EXISTING_NONE, EXISTING_IDENTICAL, EXISTING_DIFFERENT };
+/* True when the file at path is a whole bundle (every check of `verify` passes): a copy
+ * that differs from the source is then another bundle, not a damaged copy. */
+static bool is_whole_bundle(const char *path)
+{
+    panya_error ignored = {0};
+    panya_bundle *b = bundle_open_path(path, 0, &ignored);
+    if (!b)
+        return false;
+    verify_report v;
+    int status = bundle_verify(b, path, &v, &ignored);
+    verify_report_free(&v);
+    panya_close(b);
+    return status == 0;
+}
 
 /* Compares a copy already on the card with the source, reading it back from the card. */
 static int existing_copy(card_task *t, copy_source *s, const char *final_path,
@@ -157,6 +160,16 @@ static int existing_copy(card_task *t, copy_source *s, const char *final_path,
     return 0;
 }
 
+/* Refines EXISTING_DIFFERENT: a damaged or partial copy, or another whole bundle. */
+static void classify_different(card_task *t, const char *final_path, enum existing *state)
+{
+    if (*state == EXISTING_DIFFERENT) {
+        report(t, CARD_PHASE_CHECKING, 0, 0);
+        if (is_whole_bundle(final_path))
+            *state = EXISTING_OTHER_BUNDLE;
+    }
+}
+
 /* Checks the copy at temp_path: the whole file as the card returns it must hash like the
  * bytes written, then every object must match its hash (which, the bytes being the
  * source's, tells a damaged source apart from a lying card). */
@@ -182,23 +195,24 @@ static int check_copy(card_task *t, copy_source *s, const char *temp_path, const
     }
     /* The objects are checked through the same descriptor, from the pages just read back. */
     report(t, CARD_PHASE_VERIFYING, 0, s->size);
-    bundle_reader *r = bundle_reader_open_fd(fd, s->path, err);
-    if (!r) {
+    panya_bundle *b = bundle_open_descriptor(fd, s->path, err);
+    if (!b) {
         close(fd);
         panya_error_prefix(err, "%s is not a whole bundle: ", s->path);
         return -1;
     }
     verify_report v;
-    int status = bundle_verify(r, s->path, &v, err);
-    bundle_reader_close(r);
+    int status = bundle_verify(b, s->path, &v, err);
+    panya_close(b);
     posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
     close(fd);
-    if (status == 1)
+    if (status == 1) {
+        char why[2100];
+        verify_report_describe(&v, why, sizeof why);
         panya_error_set(err, PANYA_ERR_INVALID,
-                        "%s is damaged (%llu of %llu objects do not match their hash): "
-                        "not copied; see 'panya verify %s'", s->path,
-                        (unsigned long long)v.objects_damaged,
-                        (unsigned long long)v.objects_checked, s->path);
+                        "%s is damaged (%s): not copied; see 'panya verify %s'", s->path, why,
+                        s->path);
+    }
     verify_report_free(&v);
     return status == 0 ? 0 : -1;
 }
@@ -237,11 +251,17 @@ static int write_bundle(card_task *t, copy_source *s, const char *final_path, pa
         if ((status = panya_output_write(&out, buf, (size_t)n, err)) != 0) {
             /* Some drivers say EPERM or EIO when full; say what is likely, and that the
              * temporary file goes away. */
-            panya_error cause = *err;
-            panya_error_set(err, PANYA_ERR_OUTPUT,
-                            "%s (%llu of %llu bytes written: the card is full or refuses "
-                            "writes; the partial copy was removed)", cause.message,
-                            (unsigned long long)out.written, (unsigned long long)s->size);
+            if (out.write_errno == ENOSPC || out.write_errno == EDQUOT)
+                panya_error_set(err, PANYA_ERR_OUTPUT,
+                                "%s: the card is full (%llu of %llu bytes written; the partial "
+                                "copy was removed)", final_path,
+                                (unsigned long long)out.written, (unsigned long long)s->size);
+            else
+                panya_error_errno(err, PANYA_ERR_OUTPUT, out.write_errno,
+                                  "%s: the card refuses writes, or is full (%llu of %llu "
+                                  "bytes written; the partial copy was removed)", final_path,
+                                  (unsigned long long)out.written,
+                                  (unsigned long long)s->size);
             break;
         }
         report(t, CARD_PHASE_WRITING, out.written, s->size);
@@ -300,13 +320,14 @@ static int list_bundles(const char *dest, char ***names, size_t *count, panya_er
         (*count)++;
     }
     closedir(dir);
-    qsort(*names, *count, sizeof **names, compare_names);
+    if (*count) /* qsort(NULL, 0, ...) is undefined behaviour */
+        qsort(*names, *count, sizeof **names, compare_names);
     return 0;
 }
 
 typedef struct catalogue_entry {
     bundle_manifest *manifest;
-    char signer[BUNDLE_KEY_ID_HEX_SIZE];
+    char signer[PANYA_KEY_ID_CHARS];
 } catalogue_entry;
 
 /* Reads one pack on the card for the catalogue; returns false when it cannot be read. */
@@ -314,13 +335,16 @@ static bool describe_pack(const char *path, const char *name, uint64_t *size,
                           catalogue_entry *entry, card_catalogue_pack *pack)
 {
     panya_error ignored = {0};
-    bundle_reader *r = bundle_reader_open(path, &ignored);
-    if (!r)
+    panya_bundle *b = bundle_open_path(path, 0, &ignored);
+    if (!b)
         return false;
-    entry->manifest = bundle_load_manifest(r, path, &ignored);
-    int signed_status = entry->manifest ? bundle_signer(r, path, entry->signer, &ignored) : -1;
-    *size = bundle_reader_file_size(r);
-    bundle_reader_close(r);
+    entry->manifest = bundle_load_manifest(b, path, &ignored);
+    panya_facts facts;
+    panya_get_facts(b, &facts);
+    memcpy(entry->signer, facts.key_id, sizeof entry->signer);
+    int signed_status = facts.key_id[0] ? 1 : 0;
+    *size = facts.bundle_size;
+    panya_close(b);
     if (!entry->manifest)
         return false;
     const bundle_manifest *m = entry->manifest;
@@ -410,6 +434,16 @@ static int plan_card(card_task *t, char **final_paths, enum existing *todo, pany
             report(t, CARD_PHASE_BUNDLE_DONE, s->size, s->size);
             continue;
         }
+        classify_different(t, final_paths[i], &state);
+        if (state == EXISTING_OTHER_BUNDLE && !t->options->replace) {
+            panya_error refused = {0};
+            panya_error_set(&refused, PANYA_ERR_USAGE,
+                            "%s already holds a different bundle named %s (another pack or "
+                            "version): not replaced; add --replace to replace it",
+                            t->dest, s->name);
+            card_fail(t, &refused);
+            continue;
+        }
         todo[i] = state;
         res->needed_bytes += card_fs_allocated(&t->fs, s->size);
     }
@@ -422,6 +456,15 @@ static int plan_card(card_task *t, char **final_paths, enum existing *todo, pany
                                (unsigned long long)res->needed_bytes,
                                (unsigned long long)t->fs.free_bytes);
     return 0;
+}
+
+static bool catalogue_present(const char *dest)
+{
+    char *path = join_path(dest, CARD_CATALOGUE_FILE);
+    struct stat st;
+    bool present = path && stat(path, &st) == 0;
+    free(path);
+    return present;
 }
 
 static void *run_card(void *arg)
@@ -441,13 +484,16 @@ static void *run_card(void *arg)
             panya_error_oom(&err);
             goto done;
         }
+    if (remove_stale_temps(t, final_paths) != 0) {
+        panya_error_oom(&err);
+        goto done;
+    }
     if (card_fs_probe(t->dest, &t->fs, &err) != 0)
         goto done;
-    probed = true;
+    probed = res->probed = true;
     res->fat = t->fs.fat;
     res->free_space_known = t->fs.free_known;
     res->free_bytes = t->fs.free_bytes;
-    remove_stale_temps(t);
     if (plan_card(t, final_paths, todo, &err) != 0)
         goto done;
     for (size_t i = 0; i < t->source_count; i++) {
@@ -457,7 +503,7 @@ static void *run_card(void *arg)
         t->bundle = s->name;
         if (write_bundle(t, s, final_paths[i], &err) != 0)
             goto done; /* a full, failing or lying card: stop writing to it */
-        if (todo[i] == EXISTING_DIFFERENT)
+        if (todo[i] == EXISTING_DIFFERENT || todo[i] == EXISTING_OTHER_BUNDLE)
             res->replaced++;
         else
             res->copied++;
@@ -466,9 +512,12 @@ static void *run_card(void *arg)
 done:
     if (err.code)
         card_fail(t, &err);
-    /* The catalogue lists what the card holds now, even after a failure. */
+    /* The catalogue lists what the card holds now, even after a failure; a card that got
+     * nothing new keeps its catalogue, unless it has none yet for the packs it holds. */
     panya_error catalogue_err = {0};
-    if (probed && write_catalogue(t->dest, &catalogue_err) != 0)
+    if (probed && (res->copied + res->replaced > 0 ||
+                   (res->skipped > 0 && !catalogue_present(t->dest))) &&
+        write_catalogue(t->dest, &catalogue_err) != 0)
         card_fail(t, &catalogue_err);
     for (size_t i = 0; final_paths && i < t->source_count; i++)
         free(final_paths[i]);
@@ -484,15 +533,22 @@ static int prepare_source(copy_source *s, const char *path, panya_error *err)
     s->path = path;
     const char *slash = strrchr(path, '/');
     s->name = slash ? slash + 1 : path;
-    bundle_reader *r = bundle_reader_open(path, err);
-    if (!r)
+    panya_bundle *b = bundle_open_path(path, 0, err);
+    if (!b)
         return -1;
-    s->size = bundle_reader_file_size(r);
-    bundle_manifest *m = bundle_load_manifest(r, path, err);
-    bundle_reader_close(r);
+    panya_facts facts;
+    panya_get_facts(b, &facts);
+    s->size = facts.bundle_size;
+    bundle_manifest *m = bundle_load_manifest(b, path, err);
+    /* The footer's structure as `verify` checks it: a copy must not earn an OK that
+     * verify would refuse (the objects themselves are checked on the card). */
+    int status = m ? bundle_signature_intact(b, path, err) : -1;
+    panya_close(b);
     if (!m)
         return -1;
     bundle_manifest_free(m);
+    if (status != 0)
+        return -1;
     if (!*s->name || strcmp(s->name, CARD_CATALOGUE_FILE) == 0)
         return panya_error_set(err, PANYA_ERR_USAGE, "%s: not a usable file name", path);
     return 0;
@@ -520,13 +576,35 @@ int card_copy(const char *const *bundles, size_t bundle_count, const char *const
             prepared++;
             goto done;
         }
-        for (size_t j = 0; j < prepared; j++)
+        for (size_t j = 0; j < prepared; j++) {
             if (strcmp(sources[j].name, sources[prepared].name) == 0) {
                 panya_error_set(err, PANYA_ERR_USAGE, "%s and %s have the same file name",
                                 sources[j].path, sources[prepared].path);
                 prepared++;
                 goto done;
             }
+            if (strcasecmp(sources[j].name, sources[prepared].name) == 0) {
+                panya_error_set(err, PANYA_ERR_USAGE,
+                                "%s and %s have names that differ only in case: a FAT or "
+                                "exFAT card holds one of them only; rename one",
+                                sources[j].path, sources[prepared].path);
+                prepared++;
+                goto done;
+            }
+        }
+    }
+    for (size_t i = 0; i < dest_count; i++) {
+        struct stat st;
+        if (stat(dests[i], &st) != 0) {
+            panya_error_errno(err, PANYA_ERR_USAGE, errno, "%s: cannot use it as a card "
+                              "folder", dests[i]);
+            goto done;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            panya_error_set(err, PANYA_ERR_USAGE, "%s: not a folder (give the card's mount "
+                            "point or a folder on it)", dests[i]);
+            goto done;
+        }
     }
     for (; started < dest_count; started++) {
         memset(&results[started], 0, sizeof results[started]);

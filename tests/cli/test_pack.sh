@@ -120,8 +120,8 @@ expect_exit 1 pack "$samples" -o "$WORK/changed.panya"
 expect_in "$WORK/err" "3 ເສຍ.mp4"
 cmp -s "$WORK/changed.panya" "$WORK/before.panya" || fail "a failed pack changed the earlier bundle"
 ls -a "$WORK" | grep -q '\.tmp-' && fail "a failed pack left a temporary file"
-# ...or, with --keep-going, is skipped and reported while the rest is packed.
-expect_exit 0 pack "$samples" -o "$WORK/partial.panya" --keep-going --report "$WORK/partial.json"
+# ...or, with --keep-going, is skipped and reported while the rest is packed (exit 6: partial).
+expect_exit 6 pack "$samples" -o "$WORK/partial.panya" --keep-going --report "$WORK/partial.json"
 expect_in "$WORK/out" "skipped:"
 expect_in "$WORK/out" "3 ເສຍ.mp4"
 [ "$(json_field "$WORK/partial.json" 'len(d["skipped"])')" = 1 ] || fail "skipped list"
@@ -134,14 +134,14 @@ grep -q 'ແມ່ນ້ຳຂອງ' "$WORK/partial.xml" || fail "the course's 
 expect_exit 0 pack "$WORK/export.zip" -o "$WORK/zipped.panya"
 expect_in "$WORK/out" "1 courses, 4 lessons"
 
-# An invalid SCORM package stops the pack with its first finding, or is skipped.
+# A SCORM package that will not play stops the pack with its first error, or is skipped.
 cp -r "$samples/scorm2004-water-cycle" "$WORK/broken-scorm"
 sed -i 's/identifierref="res-rain"/identifierref="res-nowhere"/' "$WORK/broken-scorm/imsmanifest.xml"
 mkdir -p "$WORK/two" && cp -r "$WORK/broken-scorm" "$WORK/two/broken" && cp -r "$samples/scorm2004-water-cycle" "$WORK/two/good"
 expect_exit 1 pack "$WORK/two" -o "$WORK/two.panya"
-expect_in "$WORK/err" "invalid SCORM package"
+expect_in "$WORK/err" "SCORM package will not play"
 expect_in "$WORK/err" "res-nowhere"
-expect_exit 0 pack "$WORK/two" -o "$WORK/two.panya" --keep-going
+expect_exit 6 pack "$WORK/two" -o "$WORK/two.panya" --keep-going
 expect_in "$WORK/out" "1 courses, 1 lessons"
 expect_in "$WORK/out" "skipped:"
 
