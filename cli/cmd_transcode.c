@@ -66,9 +66,8 @@ static int run_transcode(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"threads", required_argument, NULL, 't'},
         {"no-ssim", no_argument, NULL, 'n'},
-        {"json", no_argument, NULL, 'J'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},
+        CLI_JSON_OPTION,
+        CLI_QUIET_VERBOSE_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     bool json = false;
@@ -80,16 +79,9 @@ static int run_transcode(int argc, char **argv)
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "o:qv", options, NULL)) != -1) {
+        if (cli_shared_option(c, &verbosity, &json))
+            continue;
         switch (c) {
-        case 'J':
-            json = true;
-            break;
-        case 'q':
-            verbosity = CLI_QUIET;
-            break;
-        case 'v':
-            verbosity = CLI_VERBOSE;
-            break;
         case 'p':
             profile_name = optarg;
             break;
