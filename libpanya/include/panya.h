@@ -65,7 +65,8 @@ PANYA_API const char *panya_status_text(panya_status status);
 /* ---- opening ------------------------------------------------------------------------- */
 
 /* Flags for panya_open / panya_open_fd: 0 is the default; unknown bits are PANYA_ERR_USAGE. */
-#define PANYA_OPEN_NO_CACHE 0x1u /* keep no decompressed objects between reads */
+#define PANYA_OPEN_NO_CACHE 0x1u  /* keep no decompressed objects between reads */
+#define PANYA_OPEN_CHECK_RAW 0x2u /* check a raw file's whole hash before its first range */
 
 /* Opens the bundle at path: reads and checks its footer, index, path table and catalogue
  * (a few reads; the objects are not read). On success *bundle is set. Errors:
@@ -197,6 +198,13 @@ PANYA_API panya_status panya_find(const panya_bundle *bundle, const char *path,
                                   const char *profile, panya_file_info *info,
                                   panya_error_info *err);
 
+/* Finds the object whose SHA-256 is sha256 (as a variant of the XML manifest names it), for
+ * readers working from the manifest: info->path, profile and mime are NULL. Errors:
+ * PANYA_ERR_NOT_FOUND when the index has no such object. */
+PANYA_API panya_status panya_find_object(const panya_bundle *bundle,
+                                         const uint8_t sha256[PANYA_HASH_BYTES],
+                                         panya_file_info *info, panya_error_info *err);
+
 /* Paths in byte order, with their variants: file 0..file_count-1 (panya_facts.file_count),
  * variant 0..variant_count-1. Errors as panya_find. */
 PANYA_API size_t panya_file_variant_count(const panya_bundle *bundle, size_t file);
@@ -209,11 +217,13 @@ PANYA_API panya_status panya_file_at(const panya_bundle *bundle, size_t file, si
  * (less than len only at the end of the file; 0 at or past the end). Raw files are read with
  * one pread. Compressed files are decompressed with bounded memory; objects up to the cache
  * limit are kept in a size-limited cache shared by all threads (least recently used first
- * out). Hash rule: bytes are only handed out from an object whose whole content matched its
- * SHA-256 in this process (compressed objects are decoded and checked whole before the first
- * byte is returned; a raw object is checked whole on its first read, then ranges are read
- * directly). Damage is PANYA_ERR_INVALID and no byte of the damaged object is returned;
- * PANYA_ERR_IO for a failed read. */
+ * out). Hash rule: a compressed file is decoded and checked whole before any of its bytes is
+ * returned (from the cache afterwards, which only holds checked objects). A raw file (media)
+ * is read directly, range by range, so that a player starts at once: its hash is checked when
+ * a read covers the whole file, by panya_verify_file / panya_verify_all, or - with
+ * PANYA_OPEN_CHECK_RAW - whole before the first range is returned (once per open). Damage
+ * found is PANYA_ERR_INVALID with *got 0 (buf's contents are then unspecified); PANYA_ERR_IO
+ * for a failed read; PANYA_ERR_USAGE for a file info not from this bundle. */
 PANYA_API panya_status panya_read(panya_bundle *bundle, const panya_file_info *file,
                                   uint64_t offset, void *buf, size_t len, size_t *got,
                                   panya_error_info *err);
@@ -248,7 +258,7 @@ typedef struct panya_damaged_file {
 
 typedef struct panya_verify_report {
     int tables_intact;     /* index and dictionary table match the footer's hash */
-    int path_table_intact; /* present, matching its hash, well-formed */
+    int path_table_intact; /* matches its hash, well-formed (1 for a 1.0 bundle without one) */
     int catalogue_intact;  /* matches its hash and is well-formed (1 for 1.0: none) */
     int manifest_intact;   /* the XML manifest matches its hash */
     uint64_t objects_checked, objects_damaged;
@@ -266,8 +276,8 @@ typedef int (*panya_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 /* Checks every object, the tables, the catalogue and the manifest, and names the damaged
  * files and the lessons they belong to. Returns PANYA_OK when everything is whole,
  * PANYA_ERR_INVALID when damage was found (the report says what), another status when the
- * check could not run. The report is filled in both first cases; free it with
- * panya_verify_report_free. progress may be NULL. */
+ * check could not run. The report is filled in both first cases and zeroed otherwise; free
+ * it with panya_verify_report_free in every case. progress may be NULL. */
 PANYA_API panya_status panya_verify_all(panya_bundle *bundle, panya_progress_fn progress,
                                         void *ctx, panya_verify_report *report,
                                         panya_error_info *err);
