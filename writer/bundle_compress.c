@@ -10,6 +10,7 @@
 #include <zstd.h>
 
 #include "writer/frame_cache.h"
+#include "writer/object_spool.h"
 #include "common/thread_pool.h"
 
 #define DICT_MIN_OBJECTS 8           /* fewer samples than this train poor dictionaries */
@@ -87,6 +88,8 @@ typedef struct compress_job_state {
     dictionary_class *classes;
     int level;
     const char *frame_cache; /* folder of frames kept between packs, or NULL */
+    struct object_spool *spool;
+    bool *incompressible; /* unknown types whose sample did not shrink: stored raw */
     panya_error *errors; /* one per input, so jobs never share state */
 } compress_job_state;
 
@@ -135,6 +138,11 @@ static void estimate_job(void *ctx, size_t i)
 {
     compress_job_state *s = ctx;
     const compress_input *in = &s->in[i];
+    if (strcmp(in->dict_class, "other") == 0 && object_looks_incompressible(in))
+        s->incompressible[i] = true;
+    /* Large objects take no part in the dictionary decision (their estimates stay 0). */
+    if (s->incompressible[i] || in->size > OBJECT_STREAM_MIN_SIZE)
+        return;
     uint8_t *owned;
     const uint8_t *data = input_bytes(in, &owned, &s->errors[i]);
     if (!data)
@@ -158,6 +166,15 @@ static void final_job(void *ctx, size_t i)
 {
     compress_job_state *s = ctx;
     const compress_input *in = &s->in[i];
+    if (s->incompressible[i])
+        return;
+    if (in->size > OBJECT_STREAM_MIN_SIZE) {
+        uint64_t offset, size;
+        if (object_spool_compress_stream(s->spool, in, s->level, &offset, &size,
+                                         &s->errors[i]) == 0 && size < in->size)
+            s->out[i] = (compress_output){true, offset, size, -1};
+        return;
+    }
     const dictionary_class *cls = &s->classes[s->class_of[i]];
     const ZSTD_CDict *cdict = s->use_dict[i] ? cls->cdict : NULL;
     const uint8_t *dict_hash = cdict ? cls->dict_hash : NULL;
@@ -183,7 +200,10 @@ static void final_job(void *ctx, size_t i)
         free(frame);
         return;
     }
-    s->out[i] = (compress_output){frame, size, cdict ? cls->output_index : -1};
+    uint64_t offset;
+    if (object_spool_put(s->spool, frame, size, &offset, &s->errors[i]) == 0)
+        s->out[i] = (compress_output){true, offset, size, cdict ? cls->output_index : -1};
+    free(frame);
 }
 
 static int class_index(dictionary_class *classes, size_t *class_count, const char *name)
@@ -247,7 +267,7 @@ static int train_class(dictionary_class *cls, int c, const compress_input *in, s
 {
     size_t total = 0, samples = 0, content_size = 0;
     for (size_t i = 0; i < count; i++) {
-        if (class_of[i] != c)
+        if (class_of[i] != c || in[i].size > OBJECT_STREAM_MIN_SIZE)
             continue;
         size_t take = in[i].size < DICT_SAMPLE_PREFIX ? (size_t)in[i].size : DICT_SAMPLE_PREFIX;
         if (total + take <= DICT_MAX_SAMPLE_TOTAL) {
@@ -268,7 +288,7 @@ static int train_class(dictionary_class *cls, int c, const compress_input *in, s
         goto oom;
     size_t used = 0, n = 0, content_used = 0;
     for (size_t i = 0; i < count; i++) {
-        if (class_of[i] != c)
+        if (class_of[i] != c || in[i].size > OBJECT_STREAM_MIN_SIZE)
             continue;
         size_t take = in[i].size < DICT_SAMPLE_PREFIX ? (size_t)in[i].size : DICT_SAMPLE_PREFIX;
         bool sample = n < samples && used + take <= total;
@@ -373,8 +393,8 @@ static void choose_dictionaries(compress_job_state *s, size_t count, size_t clas
 
 int bundle_compress_objects(const compress_input *in, size_t count, int level, int threads,
                             bool train_dictionaries, const char *frame_cache,
-                            compress_output *out, compress_dictionary **dicts,
-                            size_t *dict_count, panya_error *err)
+                            struct object_spool *spool, compress_output *out,
+                            compress_dictionary **dicts, size_t *dict_count, panya_error *err)
 {
     *dicts = NULL;
     *dict_count = 0;
@@ -385,13 +405,15 @@ int bundle_compress_objects(const compress_input *in, size_t count, int level, i
     dictionary_class classes[16] = {0}; /* one per mime_type_dictionary_class value */
     size_t class_count = 0;
     compress_job_state s = {.in = in, .out = out, .classes = classes, .level = level,
-                            .frame_cache = frame_cache};
+                            .frame_cache = frame_cache, .spool = spool};
     s.class_of = calloc(count, sizeof *s.class_of);
     s.plain_estimate = calloc(count, sizeof *s.plain_estimate);
     s.dict_estimate = calloc(count, sizeof *s.dict_estimate);
     s.use_dict = calloc(count, sizeof *s.use_dict);
     s.errors = calloc(count, sizeof *s.errors);
-    if (!s.class_of || !s.plain_estimate || !s.dict_estimate || !s.use_dict || !s.errors) {
+    s.incompressible = calloc(count, sizeof *s.incompressible);
+    if (!s.class_of || !s.plain_estimate || !s.dict_estimate || !s.use_dict || !s.errors ||
+        !s.incompressible) {
         panya_error_oom(err);
         goto done;
     }
@@ -469,10 +491,7 @@ int bundle_compress_objects(const compress_input *in, size_t count, int level, i
     status = 0;
 done:
     if (status != 0)
-        for (size_t i = 0; i < count; i++) {
-            free(out[i].data);
-            out[i].data = NULL;
-        }
+        memset(out, 0, count * sizeof *out);
     for (size_t c = 0; c < class_count; c++) {
         free(classes[c].dict);
         free(classes[c].stored);
@@ -485,5 +504,6 @@ done:
     free(s.dict_estimate);
     free(s.use_dict);
     free(s.errors);
+    free(s.incompressible);
     return status;
 }

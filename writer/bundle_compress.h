@@ -22,9 +22,10 @@ typedef struct compress_input {
 } compress_input;
 
 typedef struct compress_output {
-    uint8_t *data;   /* zstd frame, or NULL when the object is better stored raw */
-    size_t size;
-    int dict_index;  /* position in the dictionary list, or -1 */
+    bool compressed;       /* false when the object is better stored raw */
+    uint64_t spool_offset; /* where its zstd frame waits in the spool (writer/object_spool.h) */
+    uint64_t size;         /* frame size */
+    int dict_index;        /* position in the dictionary list, or -1 */
 } compress_output;
 
 typedef struct compress_dictionary {
@@ -34,14 +35,16 @@ typedef struct compress_dictionary {
     size_t stored_size;
 } compress_dictionary;
 
-/* Compresses every input; out[i] receives input i's result. Dictionaries that were kept
+struct object_spool;
+
+/* Compresses every input into the spool; out[i] receives input i's result. Dictionaries that were kept
  * are returned in *dicts (malloc'd, *dict_count entries, in a deterministic order).
  * frame_cache (or NULL) is a folder of frames kept between packs (packer/frame_cache.h).
  * Returns 0 or -1 (a source changed or could not be read, OOM). */
 int bundle_compress_objects(const compress_input *in, size_t count, int level, int threads,
                             bool train_dictionaries, const char *frame_cache,
-                            compress_output *out, compress_dictionary **dicts,
-                            size_t *dict_count, panya_error *err);
+                            struct object_spool *spool, compress_output *out,
+                            compress_dictionary **dicts, size_t *dict_count, panya_error *err);
 
 /* Reads `size` bytes of disk_path and checks them against `hash`; the source changing
  * since it was added is PANYA_ERR_INVALID. *data is malloc'd. Returns 0 or -1. */

@@ -15,6 +15,7 @@
 #include "writer/catalogue_build.h"
 #include "writer/path_table_build.h"
 #include "writer/bundle_sign.h"
+#include "writer/object_spool.h"
 #include "common/mime.h"
 
 #define TABLES_LEVEL 19 /* manifest and path table: small, read often, worth the effort */
@@ -341,7 +342,8 @@ out:
 }
 
 /* Lays out and writes dictionaries and objects; fills each object's index entry. */
-static int write_objects(bundle_writer *w, panya_output_file *out, compress_output *compressed,
+static int write_objects(bundle_writer *w, panya_output_file *out, object_spool *spool,
+                         compress_output *compressed,
                          const size_t *compressible_of, const compress_dictionary *dicts,
                          bundle_dict_entry *dict_entries, size_t dict_count, panya_error *err)
 {
@@ -363,12 +365,12 @@ static int write_objects(bundle_writer *w, panya_output_file *out, compress_outp
         bundle_index_entry *e = &o->entry;
         memcpy(e->hash, o->hash, PANYA_HASH_SIZE);
         e->size = o->size;
-        if (c && c->data) {
+        if (c && c->compressed) {
             e->method = BUNDLE_METHOD_ZSTD;
             e->dict_id = (uint16_t)(c->dict_index + 1);
             e->offset = out->written;
             e->stored_size = c->size;
-            if (panya_output_write(out, c->data, c->size, err) != 0)
+            if (object_spool_copy(spool, c->spool_offset, c->size, out, err) != 0)
                 return -1;
             w->stats.compressed_objects++;
             continue;
@@ -398,11 +400,16 @@ static int finish(bundle_writer *w, const char *out_path, const bundle_manifest 
     size_t dict_count = 0;
     bundle_dict_entry *dict_entries = NULL;
     panya_output_file out = {.fd = -1};
+    object_spool *spool = NULL;
     int status = -1;
     if (!compressible_of || !inputs || !outputs) {
         panya_error_oom(err);
         goto done;
     }
+    /* What a killed pack left next to the output (its lock is gone) is removed first. */
+    panya_output_sweep_stale(out_path, NULL);
+    if (!(spool = object_spool_create(out_path, err)))
+        goto done;
     for (size_t i = 0; i < w->count; i++) {
         const writer_object *o = &w->objects[i];
         compressible_of[i] = SIZE_MAX;
@@ -420,7 +427,7 @@ static int finish(bundle_writer *w, const char *out_path, const bundle_manifest 
     }
     if (bundle_compress_objects(inputs, compressible, w->options.compression_level,
                                 w->options.threads, !w->options.no_dictionaries,
-                                w->options.frame_cache, outputs,
+                                w->options.frame_cache, spool, outputs,
                                 &dicts, &dict_count, err) != 0)
         goto done;
     dict_entries = calloc(dict_count ? dict_count : 1, sizeof *dict_entries);
@@ -433,7 +440,8 @@ static int finish(bundle_writer *w, const char *out_path, const bundle_manifest 
     uint8_t header[BUNDLE_HEADER_SIZE];
     bundle_encode_header(header, m ? BUNDLE_FORMAT_MINOR : 0);
     if (panya_output_write(&out, header, sizeof header, err) != 0 ||
-        write_objects(w, &out, outputs, compressible_of, dicts, dict_entries, dict_count, err) ||
+        write_objects(w, &out, spool, outputs, compressible_of, dicts, dict_entries, dict_count,
+                      err) ||
         write_tables(w, &out, m, manifest, manifest_len, dict_entries, dict_count, err)) {
         panya_output_abort(&out);
         goto done;
@@ -442,8 +450,7 @@ static int finish(bundle_writer *w, const char *out_path, const bundle_manifest 
     w->stats.bundle_bytes = out.written;
     status = panya_output_commit(&out, err);
 done:
-    for (size_t i = 0; outputs && i < compressible; i++)
-        free(outputs[i].data);
+    object_spool_free(spool);
     for (size_t d = 0; d < dict_count; d++) {
         free(dicts[d].data);
         free(dicts[d].stored);
