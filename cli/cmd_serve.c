@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli_output.h"
+#include "common/exe_dir.h"
 #include "delivery/serve.h"
 
 #define DEFAULT_PORT 8080
@@ -98,16 +99,12 @@ static int parse_count(const char *text, unsigned max, unsigned *out)
     return 0;
 }
 
-/* scorm-again next to the executable in the build tree, else where `meson install` put it. */
+/* scorm-again next to the executable in the build tree (build/delivery/), else under the
+ * installed binary's prefix, else where `meson install` was told to put it. */
 static char *find_runtime(void)
 {
     char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash)
-            *slash = '\0';
+    if (panya_exe_dir(exe, sizeof exe) == 0) {
         const char *relative[] = {"/delivery/" RUNTIME_NAME,
                                   "/../share/panya/scorm-again/" RUNTIME_NAME};
         for (size_t i = 0; i < 2; i++) {

@@ -208,6 +208,37 @@ static void add_sizes(page *p, const serve_pack *pack, const uint64_t *sizes)
     }
 }
 
+/* A pack without courses (a plain folder packed as it is): its pages and media, by path. */
+#define LOOSE_FILE_LIMIT 500
+
+static void add_loose_files(page *p, serve_pack *pack, const char *profile)
+{
+    add(p, "<details open><summary><h3>ໄຟລ໌ <span lang=\"en\" class=\"en\">Files</span></h3>"
+           "</summary><ol>");
+    size_t shown = 0;
+    for (uint64_t f = 0; f < pack->facts.file_count && shown < LOOSE_FILE_LIMIT; f++) {
+        panya_file_info info;
+        panya_error_info e;
+        if (panya_file_at(pack->bundle, (size_t)f, 0, &info, &e) != PANYA_OK)
+            continue;
+        bool html = strcmp(info.mime, "text/html") == 0;
+        bool media = strncmp(info.mime, "video/", 6) == 0 ||
+                     strncmp(info.mime, "audio/", 6) == 0 ||
+                     strcmp(info.mime, "application/pdf") == 0;
+        if (!html && !media)
+            continue;
+        serve_item item = {.id = info.path, .kind = html ? "html" : "document",
+                           .path = info.path, .launch = (char *)info.path};
+        add(p, "<li><a href=\"");
+        add_item_link(p, pack, &item, 0, 0, 0, profile);
+        add(p, "\">");
+        add_escaped(p, info.path);
+        add(p, "</a></li>");
+        shown++;
+    }
+    add(p, "</ol></details>");
+}
+
 static void add_pack(page *p, serve_pack *pack, const char *profile)
 {
     add(p, "<section><h2>");
@@ -222,6 +253,8 @@ static void add_pack(page *p, serve_pack *pack, const char *profile)
         addf(p, " · ພາກ <span lang=\"en\">part</span> %u/%u", pack->facts.part_number,
              pack->facts.part_count);
     add(p, "</p>");
+    if (pack->course_count == 0)
+        add_loose_files(p, pack, profile);
     for (size_t c = 0; c < pack->course_count; c++) {
         const serve_course *course = &pack->courses[c];
         add(p, "<details open><summary><h3>");

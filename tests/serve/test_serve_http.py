@@ -71,6 +71,9 @@ u = server.url
 status, headers, body = curl(u + "/", work=work)
 check(status == 200 and headers.get("content-type", "").startswith("text/html"), "catalogue")
 check("ຫ້ອງຮຽນ" in body.decode("utf-8", "replace"), "catalogue shows the pack's Lao title")
+check(('href="/p/lessons/%s"' % urllib.parse.quote(page)).encode() in body,
+      "the catalogue of a pack without courses links its pages")
+check(b'href="/o/' in body, "... and its media, by content-addressed URL")
 
 # GET and HEAD by path: bytes, ETag, Content-Type from the manifest, Cache-Control.
 for path in (page, css, clip, "media/photo.jpg"):
