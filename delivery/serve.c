@@ -223,7 +223,7 @@ static enum MHD_Result route_scorm(serve_server *s, struct MHD_Connection *c,
     panya_sha256_buffer(blob->data, blob->size, hash);
     panya_hash_to_hex(hash, hex);
     snprintf(etag, sizeof etag, "\"%s\"", hex);
-    enum MHD_Result result = serve_send_blob(s, c, req, blob, NULL, "text/html; charset=utf-8",
+    enum MHD_Result result = serve_send_blob(c, req, blob, NULL, "text/html; charset=utf-8",
                                              etag, "no-cache", NULL);
     serve_blob_unref(blob);
     return result;
@@ -284,7 +284,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
     if (strcmp(path, "/") == 0) {
         size_t v = catalogue_version(request_profile(c));
-        return serve_send_blob(s, c, req, s->catalogue[v], s->catalogue_gzip[v],
+        return serve_send_blob(c, req, s->catalogue[v], s->catalogue_gzip[v],
                                "text/html; charset=utf-8", s->catalogue_etag[v], "no-cache",
                                "Accept-Encoding, Cookie, Save-Data");
     }
@@ -297,7 +297,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (strcmp(path, "/_panya/profile") == 0)
         return route_profile(c, req);
     if (s->runtime && strcmp(path, s->runtime_url) == 0)
-        return serve_send_blob(s, c, req, s->runtime, s->runtime_gzip, "text/javascript",
+        return serve_send_blob(c, req, s->runtime, s->runtime_gzip, "text/javascript",
                                s->runtime_etag, "public, max-age=31536000, immutable",
                                "Accept-Encoding");
     if (strcmp(path, "/favicon.ico") == 0)

@@ -273,7 +273,6 @@ static int catalogue_from_library(serve_pack *pack, panya_error *err)
     if (!pack->courses)
         return panya_error_oom(err);
     pack->course_count = courses;
-    panya_error_info e = {0};
     for (size_t c = 0; c < courses; c++) {
         panya_course_info ci;
         if (panya_course(pack->bundle, c, &ci) != PANYA_OK)
@@ -317,7 +316,6 @@ static int catalogue_from_library(serve_pack *pack, panya_error *err)
             }
         }
     }
-    (void)e;
     return 0;
 }
 

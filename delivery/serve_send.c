@@ -86,30 +86,22 @@ static enum MHD_Result send_not_modified(struct MHD_Connection *c, serve_request
     return serve_queue(c, req, MHD_HTTP_NOT_MODIFIED, r, 0);
 }
 
-static enum MHD_Result send_blob_response(struct MHD_Connection *c, serve_request *req,
-                                          serve_blob *blob, const unsigned char *data,
-                                          size_t len, unsigned status,
-                                          struct MHD_Response **out)
+/* A response whose body is len bytes at data inside blob (which it keeps referenced). */
+static struct MHD_Response *blob_response(serve_blob *blob, const unsigned char *data,
+                                          size_t len)
 {
     serve_blob_ref(blob);
     struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
         len, (void *)(uintptr_t)data, serve_blob_release, blob);
-    if (!r) {
+    if (!r)
         serve_blob_unref(blob);
-        return MHD_NO;
-    }
-    (void)c;
-    (void)req;
-    (void)status;
-    *out = r;
-    return MHD_YES;
+    return r;
 }
 
-enum MHD_Result serve_send_blob(serve_server *s, struct MHD_Connection *c, serve_request *req,
-                                serve_blob *blob, serve_blob *gzip_blob, const char *mime,
-                                const char *etag, const char *cache_control, const char *vary)
+enum MHD_Result serve_send_blob(struct MHD_Connection *c, serve_request *req, serve_blob *blob,
+                                serve_blob *gzip_blob, const char *mime, const char *etag,
+                                const char *cache_control, const char *vary)
 {
-    (void)s;
     const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
     if (serve_etag_listed(inm, etag))
         return send_not_modified(c, req, etag, cache_control, vary);
@@ -117,8 +109,8 @@ enum MHD_Result serve_send_blob(serve_server *s, struct MHD_Connection *c, serve
                 serve_accepts_gzip(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                                "Accept-Encoding"));
     serve_blob *body = gzip ? gzip_blob : blob;
-    struct MHD_Response *r;
-    if (send_blob_response(c, req, body, body->data, body->size, 200, &r) != MHD_YES)
+    struct MHD_Response *r = blob_response(body, body->data, body->size);
+    if (!r)
         return MHD_NO;
     common_headers(r, etag, cache_control, vary);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, mime);
@@ -218,14 +210,8 @@ static struct MHD_Response *multipart_response(const serve_range *ranges, size_t
 static struct MHD_Response *range_response(const file_source *src, uint64_t first,
                                            uint64_t length)
 {
-    if (src->blob) {
-        serve_blob_ref(src->blob);
-        struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
-            (size_t)length, src->blob->data + first, serve_blob_release, src->blob);
-        if (!r)
-            serve_blob_unref(src->blob);
-        return r;
-    }
+    if (src->blob)
+        return blob_response(src->blob, src->blob->data + first, (size_t)length);
     /* libmicrohttpd closes the descriptor it is given, and sends it with sendfile. */
     int fd = dup(src->fd);
     if (fd < 0)
@@ -244,9 +230,10 @@ static enum MHD_Result damaged(serve_server *s, struct MHD_Connection *c, serve_
     return serve_send_error(c, req, 500, "Internal Server Error");
 }
 
-/* The gzip copy of a compressible file: from the cache, or compressed now and kept. */
+/* The gzip copy of a compressible file: from the cache, or compressed now and kept. NULL
+ * with *status PANYA_OK when memory ran out (then the file is sent plain). */
 static serve_blob *gzip_of(serve_server *s, serve_pack *pack, const panya_file_info *info,
-                           serve_blob **plain, panya_error_info *e, panya_status *status)
+                           panya_error_info *e, panya_status *status)
 {
     *status = PANYA_OK;
     serve_blob *gz = serve_blob_cache_get(&s->gzip_cache, info->sha256);
@@ -255,7 +242,6 @@ static serve_blob *gzip_of(serve_server *s, serve_pack *pack, const panya_file_i
     uint8_t *data = NULL;
     if ((*status = serve_pack_load(pack, info, SERVE_GZIP_LIMIT, &data, e)) != PANYA_OK)
         return NULL;
-    *plain = serve_blob_copy(data, (size_t)info->size);
     gz = serve_gzip(data, (size_t)info->size);
     free(data);
     if (gz)
@@ -285,23 +271,20 @@ enum MHD_Result serve_send_file(serve_server *s, struct MHD_Connection *c, serve
         return send_not_modified(c, req, gzip ? etag_gzip : etag, cache_control, vary);
 
     panya_error_info e = {0};
-    serve_blob *plain = NULL;
     struct MHD_Response *r = NULL;
     uint64_t length = 0;
     unsigned status = 200;
     if (gzip) {
         panya_status st;
-        serve_blob *gz = gzip_of(s, pack, info, &plain, &e, &st);
-        serve_blob_unref(plain);
+        serve_blob *gz = gzip_of(s, pack, info, &e, &st);
         if (st != PANYA_OK)
             return damaged(s, c, req, &e);
         if (gz) {
-            if (send_blob_response(c, req, gz, gz->data, gz->size, 200, &r) != MHD_YES) {
-                serve_blob_unref(gz);
-                return MHD_NO;
-            }
+            r = blob_response(gz, gz->data, gz->size);
             length = gz->size;
             serve_blob_unref(gz);
+            if (!r)
+                return MHD_NO;
             common_headers(r, etag_gzip, cache_control, vary);
             MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, info->mime);
             MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");

@@ -54,9 +54,9 @@ enum MHD_Result serve_send_file(serve_server *s, struct MHD_Connection *c, serve
                                 bool immutable);
 
 /* Answers with an in-memory document (a page or the runtime) and its gzip version. */
-enum MHD_Result serve_send_blob(serve_server *s, struct MHD_Connection *c, serve_request *req,
-                                serve_blob *blob, serve_blob *gzip_blob, const char *mime,
-                                const char *etag, const char *cache_control, const char *vary);
+enum MHD_Result serve_send_blob(struct MHD_Connection *c, serve_request *req, serve_blob *blob,
+                                serve_blob *gzip_blob, const char *mime, const char *etag,
+                                const char *cache_control, const char *vary);
 
 void serve_log_error(serve_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
