@@ -394,19 +394,38 @@ size_t serve_multipart_locate(const serve_multipart *mp, uint64_t pos, bool *in_
     return mp->count;
 }
 
-/* Appends s to out with log escaping; returns the new length. */
-static size_t append_escaped(char *out, size_t cap, size_t n, const char *s)
+/* A log line being written: never past cap - 1 bytes, always NUL-terminated. */
+typedef struct log_writer {
+    char *out;
+    size_t cap, len;
+} log_writer;
+
+static void log_put(log_writer *w, const char *s, size_t n)
+{
+    if (w->len + 1 >= w->cap)
+        return;
+    size_t room = w->cap - 1 - w->len;
+    if (n > room)
+        n = room;
+    memcpy(w->out + w->len, s, n);
+    w->len += n;
+    w->out[w->len] = '\0';
+}
+
+/* Appends s ("-" when NULL or empty) with quotes, backslashes and control bytes escaped. */
+static void log_put_escaped(log_writer *w, const char *s)
 {
     if (!s || !*s)
         s = "-";
-    for (const unsigned char *p = (const unsigned char *)s; *p && n + 5 < cap; p++) {
-        if (*p == '"' || *p == '\\' || *p < 0x20 || *p == 0x7f)
-            n += (size_t)snprintf(out + n, cap - n, "\\x%02X", *p);
-        else
-            out[n++] = (char)*p;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\' || *p < 0x20 || *p == 0x7f) {
+            char esc[8];
+            int n = snprintf(esc, sizeof esc, "\\x%02X", *p);
+            log_put(w, esc, (size_t)n);
+        } else {
+            log_put(w, (const char *)p, 1);
+        }
     }
-    out[n] = '\0';
-    return n;
 }
 
 void serve_format_log_line(char *out, size_t cap, const char *client, time_t when,
@@ -414,30 +433,25 @@ void serve_format_log_line(char *out, size_t cap, const char *client, time_t whe
                            unsigned status, uint64_t bytes, const char *referer,
                            const char *user_agent)
 {
+    if (cap == 0)
+        return;
+    out[0] = '\0';
+    log_writer w = {out, cap, 0};
     struct tm tm;
     localtime_r(&when, &tm);
-    char stamp[64];
-    strftime(stamp, sizeof stamp, "%d/%b/%Y:%H:%M:%S %z", &tm);
-    size_t n = (size_t)snprintf(out, cap, "%s - - [%s] \"", client ? client : "-", stamp);
-    if (n >= cap)
-        return;
-    n = append_escaped(out, cap, n, method);
-    n += (size_t)snprintf(out + n, cap - n, " ");
-    n = append_escaped(out, cap, n, target);
-    n += (size_t)snprintf(out + n, cap - n, " ");
-    n = append_escaped(out, cap, n, version);
-    if (n >= cap)
-        return;
-    n += (size_t)snprintf(out + n, cap - n, "\" %u %" PRIu64 " \"", status, bytes);
-    if (n >= cap)
-        return;
-    n = append_escaped(out, cap, n, referer);
-    n += (size_t)snprintf(out + n, cap - n, "\" \"");
-    if (n >= cap)
-        return;
-    n = append_escaped(out, cap, n, user_agent);
-    if (n + 1 < cap) {
-        out[n++] = '"';
-        out[n] = '\0';
-    }
+    char buf[96];
+    log_put_escaped(&w, client);
+    strftime(buf, sizeof buf, " - - [%d/%b/%Y:%H:%M:%S %z] \"", &tm);
+    log_put(&w, buf, strlen(buf));
+    log_put_escaped(&w, method);
+    log_put(&w, " ", 1);
+    log_put_escaped(&w, target);
+    log_put(&w, " ", 1);
+    log_put_escaped(&w, version);
+    int n = snprintf(buf, sizeof buf, "\" %u %" PRIu64 " \"", status, bytes);
+    log_put(&w, buf, (size_t)n);
+    log_put_escaped(&w, referer);
+    log_put(&w, "\" \"", 3);
+    log_put_escaped(&w, user_agent);
+    log_put(&w, "\"", 1);
 }

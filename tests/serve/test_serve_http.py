@@ -243,6 +243,9 @@ for target in (b"/etc/passwd", b"/p/lessons/etc/passwd", b"/p/..", b"/p/lessons/
     check(status in (400, 404), "%r -> %d (want 400/404)" % (target, status))
 status, _ = get(b"/p/lessons/" + urllib.parse.quote(css).encode())
 check(status == 200, "a plain request still works between bad ones")
+# A long target of characters the log must escape (four bytes each): longer than a log line.
+status, _ = get(b"/p/lessons/" + b"%22" * 2500)
+check(status == 404 and server.alive(), "a long escaped target: %d" % status)
 malformed = [
     (b"GARBAGE\r\n\r\n", (400, 0)),
     (b"GET\r\n\r\n", (400, 0)),

@@ -188,6 +188,16 @@ static void test_log_line(void **state)
     serve_format_log_line(small, sizeof small, "1.2.3.4", 0, "GET", "/x", "HTTP/1.1", 200, 1,
                           NULL, NULL);
     assert_true(strlen(small) < sizeof small);
+    /* A target longer than the line (found by fuzz_serve_http): cut, never overrun. */
+    char target[3000];
+    memset(target, '"', sizeof target - 1);
+    target[sizeof target - 1] = '\0';
+    char guarded[600];
+    memset(guarded, 'Z', sizeof guarded);
+    serve_format_log_line(guarded, 512, "1.2.3.4", 0, "GET", target, "HTTP/1.1", 200, 1, NULL,
+                          NULL);
+    assert_int_equal(strlen(guarded), 511);
+    assert_int_equal(guarded[512], 'Z');
 }
 
 static void test_gzip_and_cache(void **state)
