@@ -213,8 +213,11 @@ for lesson in lessons:
                                % frame)
             if is_2004:
                 # A quiz would report its result: the test answers for it, then presses Done.
-                evaluate("API_1484_11.SetValue('cmi.score.scaled', '0.9') === 'true' && "
-                         "API_1484_11.SetValue('cmi.success_status', 'passed') === 'true'")
+                ok = evaluate("['cmi.score.scaled=0.9', 'cmi.success_status=passed', "
+                              "'cmi.suspend_data=page=3;seen=1,2', 'cmi.exit=suspend'].every("
+                              "kv => { const i = kv.indexOf('='); return API_1484_11.SetValue("
+                              "kv.slice(0, i), kv.slice(i + 1)) === 'true'; })")
+                check(ok, "%s: the runtime accepts score, success, suspend data" % name)
             evaluate("%s.document.querySelector('button').click()" % frame)
             status = evaluate("document.getElementById('panya-status').textContent")
             want = ["completed", "passed"] if is_2004 else ["completed"]
@@ -228,6 +231,11 @@ for lesson in lessons:
             restored = evaluate("API_1484_11.cmi.completion_status" if is_2004 else
                                 "API.cmi.core.lesson_status")
             check(restored == "completed", "%s: the runtime restored '%s'" % (name, restored))
+            if is_2004:
+                resumed = evaluate("[API_1484_11.cmi.suspend_data, API_1484_11.cmi.entry, "
+                                   "API_1484_11.cmi.score.scaled]")
+                check(resumed == ["page=3;seen=1,2", "resume", "0.9"],
+                      "%s: suspend data, entry and score come back: %s" % (name, resumed))
             scorm_checked += 1
         media = evaluate(PLAY_AND_SEEK, timeout=90)
         for m in media:
