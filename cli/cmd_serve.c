@@ -1,5 +1,8 @@
 /* panya serve BUNDLE-or-FOLDER... : lessons to every phone on the Wi-Fi. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
@@ -120,6 +123,32 @@ static char *find_runtime(void)
     return access(installed, R_OK) == 0 ? strdup(installed) : NULL;
 }
 
+/* Where phones reach the server: the address given, or, for 0.0.0.0 / ::, every address of
+ * this machine's network interfaces (what ICT staff type on the phones). */
+static void print_addresses(const char *address, unsigned port, size_t packs)
+{
+    fprintf(stderr, "panya serve: %zu pack%s", packs, packs == 1 ? "" : "s");
+    bool any = strcmp(address, "0.0.0.0") == 0 || strcmp(address, "::") == 0;
+    struct ifaddrs *list = NULL;
+    if (any && getifaddrs(&list) == 0) {
+        const char *join = " at ";
+        for (struct ifaddrs *i = list; i; i = i->ifa_next) {
+            if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
+                continue;
+            char text[INET_ADDRSTRLEN];
+            inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, text,
+                      sizeof text);
+            fprintf(stderr, "%shttp://%s:%u/", join, text, port);
+            join = ", ";
+        }
+        freeifaddrs(list);
+    } else {
+        bool v6 = strchr(address, ':') != NULL;
+        fprintf(stderr, " at http://%s%s%s:%u/", v6 ? "[" : "", address, v6 ? "]" : "", port);
+    }
+    fprintf(stderr, " (Ctrl-C stops)\n");
+}
+
 static int run_serve(int argc, char **argv)
 {
     enum { OPT_LISTEN = 256, OPT_THREADS, OPT_PER_IP, OPT_MAX_CONN };
@@ -195,10 +224,7 @@ static int run_serve(int argc, char **argv)
         serve_library_close(&lib);
         return cli_report_error(&err);
     }
-    const char *shown = strcmp(address, "0.0.0.0") == 0 ? "this machine's address" : address;
-    fprintf(stderr, "panya serve: %zu pack%s at http://%s%s%s:%u/ (Ctrl-C stops)\n",
-            lib.pack_count, lib.pack_count == 1 ? "" : "s", strchr(address, ':') ? "[" : "",
-            shown, strchr(address, ':') ? "]" : "", serve_port(server));
+    print_addresses(address, serve_port(server), lib.pack_count);
     int sig = 0;
     sigwait(&stop, &sig);
     fprintf(stderr, "panya serve: stopping\n");
