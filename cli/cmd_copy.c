@@ -16,7 +16,7 @@ const panya_command panya_command_copy = {
     .name = "copy",
     .summary = "copy bundles to SD cards, reading every byte back",
     .help =
-        "usage: panya copy BUNDLE.panya... DEST... [--quiet]\n"
+        "usage: panya copy BUNDLE.panya... DEST... [--replace] [--quiet]\n"
         "\n"
         "Copies each BUNDLE to each DEST folder (the mount point of a card, or a folder on\n"
         "it). Arguments ending in .panya are bundles, the others destinations. Cards are\n"
@@ -30,14 +30,20 @@ const panya_command panya_command_copy = {
         "as far as the system allows, and checked byte for byte and object by object before\n"
         "it gets its name. A copy already on the card and identical is skipped, so running\n"
         "the same command again after a card was pulled out finishes the job; a damaged or\n"
-        "partial copy is replaced. Each card gets panya-catalogue.xml listing its packs.\n"
+        "partial copy is replaced; a different, whole bundle of the same name (another pack\n"
+        "or version) only with --replace. Temporary files of an interrupted copy are\n"
+        "removed first and do not count as used space. Bundle names that differ only in\n"
+        "case are refused: FAT and exFAT cards cannot hold both. Each card that got a\n"
+        "bundle gets panya-catalogue.xml listing its packs.\n"
         "\n"
-        "Exit status: 0 when every card succeeded, else the worst card's: 3 when a card\n"
+        "Exit status: 0 when every card succeeded, else the worst card's: 2 for a DEST that\n"
+        "is not a folder, or a different bundle on the card without --replace; 3 when a card\n"
         "could not be written (full, too small, read-only), 4 when a card returned different\n"
         "data than was written (counterfeit or failing card), 1 for a damaged bundle.\n"
         "\n"
         "Options:\n"
-        "  -q, --quiet  print only the summary of failed cards and errors\n",
+        "      --replace  replace a different bundle of the same name on the card\n"
+        "  -q, --quiet    print only the summary of failed cards and errors\n",
     .run = run_copy,
 };
 
@@ -103,7 +109,9 @@ static void print_card(const char *dest, const card_result *r, bool quiet)
 {
     char written[32], free_text[64];
     cli_format_bytes(r->bytes_written, written, sizeof written);
-    if (r->free_space_known) {
+    if (!r->probed) {
+        free_text[0] = '\0';
+    } else if (r->free_space_known) {
         char amount[32];
         cli_format_bytes(r->free_bytes, amount, sizeof amount);
         snprintf(free_text, sizeof free_text, "%s free before", amount);
@@ -118,8 +126,8 @@ static void print_card(const char *dest, const card_result *r, bool quiet)
                    free_text);
         return;
     }
-    printf("%s: FAILED: %zu copied, %zu replaced, %zu already there; %s\n", dest, r->copied,
-           r->replaced, r->skipped, free_text);
+    printf("%s: FAILED: %zu copied, %zu replaced, %zu already there%s%s\n", dest, r->copied,
+           r->replaced, r->skipped, free_text[0] ? "; " : "", free_text);
     fprintf(stderr, "panya: %s\n", r->err.message);
 }
 
@@ -134,14 +142,19 @@ static bool is_bundle_name(const char *arg)
 static int run_copy(int argc, char **argv)
 {
     const panya_command *cmd = &panya_command_copy;
-    static const struct option options[] = {{"quiet", no_argument, NULL, 'q'}, {0}};
-    bool quiet = false;
+    static const struct option options[] = {{"quiet", no_argument, NULL, 'q'},
+                                            {"replace", no_argument, NULL, 'r'},
+                                            {0}};
+    bool quiet = false, replace = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "q", options, NULL)) != -1) {
-        if (c != 'q')
+        if (c == 'q')
+            quiet = true;
+        else if (c == 'r')
+            replace = true;
+        else
             return cli_usage_error(cmd, "unknown option");
-        quiet = true;
     }
     size_t count = (size_t)(argc - optind), bundle_count = 0, dest_count = 0;
     const char **bundles = calloc(count + 1, sizeof *bundles);
@@ -175,7 +188,7 @@ static int run_copy(int argc, char **argv)
     d.cards = dest_count;
     d.dests = dests;
     pthread_mutex_init(&d.lock, NULL);
-    card_copy_options opts = {.progress = on_progress, .progress_ctx = &d};
+    card_copy_options opts = {.progress = on_progress, .progress_ctx = &d, .replace = replace};
     int rc = card_copy(bundles, bundle_count, dests, dest_count, &opts, results, &err);
     pthread_mutex_destroy(&d.lock);
     if (rc < 0) {

@@ -38,6 +38,8 @@ const panya_command panya_command_pack = {
         "                         needed and cached, estimated size per profile) and write\n"
         "                         nothing\n"
         "      --keep-going       pack the other lessons when one is broken, and list it\n"
+        "      --strict           paths that differ only in case (one file on a FAT/exFAT\n"
+        "                         card) are an error, not a warning\n"
         "      --cache DIR        transcode cache (default: $XDG_CACHE_HOME/panya)\n"
         "      --report FILE      write per-item figures as JSON (sizes, SSIM, time, cache)\n"
         "      --schemas DIR      trusted SCORM XSDs for validation (or PANYA_SCHEMA_DIR)\n"
@@ -113,7 +115,8 @@ static int run_pack(int argc, char **argv)
     const panya_command *cmd = &panya_command_pack;
     enum { OPT_PROFILES = 256, OPT_PROFILES_FILE, OPT_SOURCE, OPT_KEEP_GOING, OPT_CACHE,
            OPT_REPORT, OPT_SCHEMAS, OPT_ID, OPT_VERSION, OPT_TITLE, OPT_TITLE_LO, OPT_LEVEL,
-           OPT_THREADS, OPT_NO_DICT, OPT_PROFILE, OPT_SIGN, OPT_SPLIT, OPT_DRY_RUN };
+           OPT_THREADS, OPT_NO_DICT, OPT_PROFILE, OPT_SIGN, OPT_SPLIT, OPT_DRY_RUN,
+           OPT_STRICT };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"profiles", required_argument, NULL, OPT_PROFILES},
@@ -121,6 +124,7 @@ static int run_pack(int argc, char **argv)
         {"profiles-file", required_argument, NULL, OPT_PROFILES_FILE},
         {"source", required_argument, NULL, OPT_SOURCE},
         {"keep-going", no_argument, NULL, OPT_KEEP_GOING},
+        {"strict", no_argument, NULL, OPT_STRICT},
         {"cache", required_argument, NULL, OPT_CACHE},
         {"report", required_argument, NULL, OPT_REPORT},
         {"schemas", required_argument, NULL, OPT_SCHEMAS},
@@ -153,6 +157,7 @@ static int run_pack(int argc, char **argv)
         case OPT_PROFILES_FILE: opts.profiles_file = optarg; break;
         case OPT_SOURCE: opts.source_kind = optarg; break;
         case OPT_KEEP_GOING: opts.keep_going = true; break;
+        case OPT_STRICT: opts.strict = true; break;
         case OPT_CACHE: opts.cache_dir = optarg; break;
         case OPT_REPORT: report = optarg; opts.measure_ssim = true; break;
         case OPT_SCHEMAS: opts.schema_dir = optarg; break;

@@ -95,6 +95,12 @@ static void check_item_launch(rules *r, const char *name, const char *ref, long 
                          "item '%s' launches '%s' (resource '%s'), which is not a file of the "
                          "package: learners would get a 'not found' page",
                          name, info->href, ref);
+    } else if (info->launch_case_only) {
+        /* LMS file stores, web servers and phones look names up case-sensitively. */
+        scorm_report_add(r->report, SCORM_RULE_LAUNCH_FILE_MISSING, MANIFEST, line, 0,
+                         "item '%s' launches '%s' (resource '%s') but the package has '%s': "
+                         "case-sensitive servers and phones will not find it",
+                         name, info->href, ref, r->files->paths[info->launch]);
     } else {
         r->launchable++;
     }

@@ -23,6 +23,7 @@ typedef struct resource_info {
     char *href;  /* as written */
     long line;
     long launch; /* file index of the href; SCORM_HREF_EXTERNAL for a URL; -1 none or broken */
+    bool launch_case_only; /* the launch file matched only ignoring case */
     long *files; /* file indices its <file> elements resolve to */
     size_t file_count;
     char **dependencies;

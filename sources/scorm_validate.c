@@ -75,12 +75,17 @@ static int read_zip_manifest(archive_input *in, package *pkg, size_t limit, pany
     return 0;
 }
 
-/* message without a leading "path: ": findings are printed under the package's name. */
+/* message without a leading "path: " (or "path/" before a file inside it): findings are
+ * printed under the package's name. */
 static const char *without_path(const char *message, const char *path)
 {
     size_t len = strlen(path);
-    if (strncmp(message, path, len) == 0 && message[len] == ':' && message[len + 1] == ' ')
+    if (strncmp(message, path, len) != 0)
+        return message;
+    if (message[len] == ':' && message[len + 1] == ' ')
         return message + len + 2;
+    if (message[len] == '/' && path[0])
+        return message + len + 1;
     return message;
 }
 

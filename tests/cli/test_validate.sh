@@ -118,6 +118,16 @@ expect_exit 1 --strict --format junit "$work/untitled"
 [ "$(xp 'count(//testcase[@name="organization-title"]/failure)')" = 1 ] ||
     fail "--strict does not fail organization-title in JUnit"
 
+# A package path that is not UTF-8 (a legacy file name): JSON and JUnit stay valid, the bytes
+# shown as \xNN.
+legacy="$work/$(printf 'caf\xe9')"
+make_package "$legacy"
+expect_exit 0 --format json "$legacy"
+check_json 'd["packages"][0]["path"].endswith("caf\\xE9")'
+expect_exit 0 --format junit "$legacy"
+xmllint --noout "$work/out" || fail "JUnit with a non-UTF-8 path is not well-formed"
+rm -rf "$legacy"
+
 # JUnit never puts thousands of findings in one text node: 300 stray files give 100 lines
 # and a count of the rest.
 make_package "$work/many"
@@ -205,6 +215,8 @@ if [ "$(id -u)" -ne 0 ] || [ ${#run_as[@]} -gt 0 ]; then
         'all(p["findings"][0]["rule"] == "package-unreadable" for p in d["packages"] if p["verdict"] == "unreadable")'
     "${run_as[@]}" "$PANYA" validate -r "$tree" >"$work/out" 2>"$work/err"
     grep -q "$tree/z2.zip: .*$tree/z2.zip" "$work/out" && fail "doubled path in a message: $(cat "$work/out")"
+    grep -qF "[package-unreadable] cannot read it: imsmanifest.xml: Permission denied" "$work/out" ||
+        fail "the unreadable manifest is not named inside its package: $(cat "$work/out")"
     expect_out "$tree/locked: UNREADABLE"
     "${run_as[@]}" "$PANYA" validate -r --format junit "$tree" >"$work/out" 2>"$work/err"
     [ "$(xp 'count(//testcase[@name="package-unreadable"]/failure)')" = 3 ] ||
