@@ -165,9 +165,17 @@ static enum MHD_Result route_path(serve_server *s, struct MHD_Connection *c, ser
     serve_pack *pack = slash ? serve_library_pack(s->lib, rest, (size_t)(slash - rest)) : NULL;
     if (!pack || slash[1] == '\0')
         return serve_send_error(c, req, 404, "Not Found");
+    /* A folder's URL ("lesson/") opens its index.html, as web servers do. */
+    char path[PATH_LIMIT];
+    const char *wanted = slash + 1;
+    size_t len = strlen(wanted);
+    if (wanted[len - 1] == '/' && len + sizeof "index.html" <= sizeof path) {
+        snprintf(path, sizeof path, "%sindex.html", wanted);
+        wanted = path;
+    }
     panya_file_info info;
     panya_error_info e = {0};
-    panya_status st = serve_pack_find(pack, slash + 1, request_profile(c), &info, &e);
+    panya_status st = serve_pack_find(pack, wanted, request_profile(c), &info, &e);
     if (st == PANYA_ERR_NOT_FOUND)
         return serve_send_error(c, req, 404, "Not Found");
     if (st != PANYA_OK) {

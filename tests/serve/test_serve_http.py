@@ -192,6 +192,17 @@ check(headers.get("location") == "/", "no redirect to another site")
 status, _, _ = curl(u + "/_panya/profile?use=huge", work=work)
 check(status == 400, "unknown profile choice is 400")
 
+# A folder's URL opens its index.html.
+with_index = os.path.join(work, "with-index")
+os.makedirs(os.path.join(with_index, "lesson"))
+with open(os.path.join(with_index, "lesson", "index.html"), "w") as f:
+    f.write("<!DOCTYPE html><title>index</title>\n")
+run("pack", with_index, "-o", os.path.join(work, "index.panya"), "--profile", "source")
+index_server = Server(work, [os.path.join(work, "index.panya"), "--quiet"])
+status, _, body = curl(index_server.url + "/p/index/lesson/", work=work)
+check(status == 200 and b"<title>index</title>" in body, "lesson/ opens lesson/index.html")
+index_server.stop()
+
 # Errors.
 status, _, _ = curl(url_of(server, "no/such/file.html"), work=work)
 check(status == 404, "missing file is 404")
