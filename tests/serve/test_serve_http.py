@@ -281,8 +281,19 @@ check(status == 200 and body == clip_bytes, "still serving after the malformed s
 
 # Access log: one Combined Log Format line per request.
 get(b'/p/lessons/a"b')
-time.sleep(0.2)
-log = server.stdout()
+
+
+def log_has(pattern, seconds=10):
+    """The server writes a line when a request completes, a moment after the client has it."""
+    deadline = time.monotonic() + seconds
+    while True:
+        log = server.stdout()
+        if re.search(pattern, log, re.M) or time.monotonic() > deadline:
+            return log
+        time.sleep(0.1)
+
+
+log = log_has(re.escape('"GET /p/lessons/a\\x22b HTTP/1.1" 404'))
 check(re.search(r'^127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "GET /o/%s/clip\.mp4 '
                 r'HTTP/1\.1" 200 %d "-" "curl/[^"]+"$' % (clip_hash, len(clip_bytes)), log, re.M),
       "access log line for the clip")
@@ -327,8 +338,12 @@ with socket.create_connection(("127.0.0.1", server.port), timeout=5) as extra:
 check(reply == b"", "a third connection from one address is refused: %r" % reply[:40])
 for s in held:
     s.close()
-time.sleep(0.3)
-status, _, _ = curl(server.url + "/", work=work)
+deadline = time.monotonic() + 10
+while True:  # the server notices the closed connections a moment later
+    status, _, _ = curl(server.url + "/", work=work)
+    if status == 200 or time.monotonic() > deadline:
+        break
+    time.sleep(0.2)
 check(status == 200, "served again once the others closed")
 check(server.stop() == 0, "stops cleanly")
 
