@@ -13,7 +13,7 @@ static int run_inspect(int argc, char **argv);
 const panya_command panya_command_inspect = {
     .name = "inspect",
     .summary = "describe a bundle: what it holds and how it is stored",
-    .help = "usage: panya inspect BUNDLE [--json | --manifest]\n"
+    .help = "usage: panya inspect BUNDLE [--json | --manifest] [-q|-v]\n"
             "\n"
             "Prints a summary of BUNDLE: pack id, version and titles, courses and lessons,\n"
             "files, objects, compression and sizes by type. Reads only the footer, the index\n"
@@ -21,9 +21,11 @@ const panya_command panya_command_inspect = {
             "to check the objects.\n"
             "\n"
             "Options:\n"
-            "  --json  print every file with its size, stored size, MIME type and hash, as\n"
-            "          JSON (documented in docs/FORMAT.md, \"inspect --json\")\n"
-            "  --manifest  print the manifest XML exactly as stored\n",
+            "  --json         print every file with its size, stored size, MIME type and\n"
+            "                 hash, as JSON (docs/schemas/inspect.schema.json)\n"
+            "  --manifest     print the manifest XML exactly as stored\n"
+            "  -q, --quiet    print nothing: the exit status says whether BUNDLE opens\n"
+            "  -v, --verbose  also list every file with its variants\n",
     .run = run_inspect,
 };
 
@@ -89,61 +91,70 @@ static bool view_variant_for(const inspect_view *v, size_t f, const char *profil
     return false;
 }
 
-static void print_titles_json(const inspect_view *v)
+static json_t *titles_json(const inspect_view *v)
 {
-    printf("[");
-    for (size_t i = 0; i < v->title_count; i++) {
-        printf(i ? ", {\"lang\": " : "{\"lang\": ");
-        json_write_string(stdout, v->titles[i].lang);
-        printf(", \"text\": ");
-        json_write_string(stdout, v->titles[i].text);
-        printf("}");
-    }
-    printf("]");
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < v->title_count; i++)
+        json_array_append_new(list, json_pack("{s:o, s:o}", "lang",
+                                              cli_json_string(v->titles[i].lang), "text",
+                                              cli_json_string(v->titles[i].text)));
+    return list;
 }
 
-static void print_json(const inspect_view *v, const char *path)
+static const char *compression_name(panya_stored_method method)
 {
-    printf("{\n  \"bundle\": ");
-    json_write_string(stdout, path);
-    printf(",\n  \"format\": \"%u.%u\",\n  \"bytes\": %llu,\n  \"id\": ",
-           v->facts.format_major, v->facts.format_minor,
-           (unsigned long long)v->facts.bundle_size);
-    json_write_string(stdout, v->m ? v->m->id : v->facts.pack_id);
-    printf(",\n  \"version\": ");
-    json_write_string(stdout, v->m ? v->m->version : v->facts.pack_version);
-    printf(",\n  \"titles\": ");
-    print_titles_json(v);
-    printf(",\n  \"objects\": %llu,\n  \"dictionaries\": %llu,\n  \"files\": [",
-           (unsigned long long)v->facts.object_count,
-           (unsigned long long)v->facts.dictionary_count);
-    const char *sep = "\n";
-    for (size_t f = 0; f < view_files(v); f++) {
+    return method == PANYA_STORED_RAW    ? "none"
+           : method == PANYA_STORED_ZSTD ? "zstd"
+                                         : "zstd+dictionary";
+}
+
+/* One entry per file variant (docs/schemas/inspect.schema.json). */
+static json_t *variant_json(const shown_variant *s)
+{
+    char hex[PANYA_HASH_HEX_SIZE];
+    panya_hash_to_hex(s->sha256, hex);
+    return json_pack(
+        "{s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:s}", "path", cli_json_string(s->path),
+        "profile", cli_json_string(s->profile), "mime", cli_json_string(s->mime), "size",
+        (json_int_t)s->size, "offset",
+        s->stored ? json_integer((json_int_t)s->info.offset) : json_null(), "stored_size",
+        s->stored ? json_integer((json_int_t)s->info.stored_size) : json_null(), "compression",
+        s->stored ? json_string(compression_name(s->info.method)) : json_null(), "sha256", hex);
+}
+
+static int print_json(const inspect_view *v, const char *path)
+{
+    char format[32];
+    snprintf(format, sizeof format, "%u.%u", v->facts.format_major, v->facts.format_minor);
+    json_t *files = json_array();
+    for (size_t f = 0; files && f < view_files(v); f++)
         for (size_t i = 0; i < view_variants(v, f); i++) {
             shown_variant s;
             view_variant(v, f, i, &s);
-            char hex[PANYA_HASH_HEX_SIZE];
-            panya_hash_to_hex(s.sha256, hex);
-            printf("%s    {\"path\": ", sep);
-            json_write_string(stdout, s.path);
-            printf(", \"profile\": ");
-            json_write_string(stdout, s.profile);
-            printf(", \"mime\": ");
-            json_write_string(stdout, s.mime);
-            printf(", \"size\": %llu, ", (unsigned long long)s.size);
-            if (s.stored)
-                printf("\"offset\": %llu, \"stored_size\": %llu, \"compression\": \"%s\", ",
-                       (unsigned long long)s.info.offset, (unsigned long long)s.info.stored_size,
-                       s.info.method == PANYA_STORED_RAW    ? "none"
-                       : s.info.method == PANYA_STORED_ZSTD ? "zstd"
-                                                            : "zstd+dictionary");
-            else
-                printf("\"offset\": null, \"stored_size\": null, \"compression\": null, ");
-            printf("\"sha256\": \"%s\"}", hex);
-            sep = ",\n";
+            json_array_append_new(files, variant_json(&s));
         }
-    }
-    printf("\n  ]\n}\n");
+    return cli_json_print(json_pack(
+        "{s:o, s:s, s:I, s:o, s:o, s:o, s:I, s:I, s:o}", "bundle", cli_json_string(path),
+        "format", format, "bytes", (json_int_t)v->facts.bundle_size, "id",
+        cli_json_string(v->m ? v->m->id : v->facts.pack_id), "version",
+        cli_json_string(v->m ? v->m->version : v->facts.pack_version), "titles", titles_json(v),
+        "objects", (json_int_t)v->facts.object_count, "dictionaries",
+        (json_int_t)v->facts.dictionary_count, "files", files));
+}
+
+/* -v: every file with each of its variants. */
+static void print_file_list(const inspect_view *v)
+{
+    char size[32];
+    for (size_t f = 0; f < view_files(v); f++)
+        for (size_t i = 0; i < view_variants(v, f); i++) {
+            shown_variant s;
+            view_variant(v, f, i, &s);
+            if (i == 0)
+                printf("  %s\n", s.path);
+            printf("    %-8s %-24s %s\n", s.profile, s.mime,
+                   cli_format_bytes(s.size, size, sizeof size));
+        }
 }
 
 typedef struct type_total {
@@ -308,19 +319,29 @@ static int run_inspect(int argc, char **argv)
     static const struct option options[] = {
         {"json", no_argument, NULL, 'J'},
         {"manifest", no_argument, NULL, 'M'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
         {0},
     };
     bool json = false, raw_manifest = false;
+    cli_verbosity verbosity = CLI_NORMAL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "qv", options, NULL)) != -1) {
         if (c == 'J')
             json = true;
         else if (c == 'M')
             raw_manifest = true;
+        else if (c == 'q')
+            verbosity = CLI_QUIET;
+        else if (c == 'v')
+            verbosity = CLI_VERBOSE;
         else
-            return cli_usage_error(&panya_command_inspect, "unknown option");
+            return cli_bad_option(&panya_command_inspect, argv);
     }
+    if (json && raw_manifest)
+        return cli_usage_error(&panya_command_inspect, "--json and --manifest exclude each other");
     if (optind != argc - 1)
         return cli_usage_error(&panya_command_inspect, "expected one BUNDLE");
     const char *path = argv[optind];
@@ -328,7 +349,7 @@ static int run_inspect(int argc, char **argv)
     panya_bundle *b = bundle_open_path(path, 0, &err);
     if (!b)
         return cli_report_error(&err);
-    if (raw_manifest)
+    if (raw_manifest && verbosity != CLI_QUIET)
         return print_raw_manifest(b, path);
     inspect_view view;
     if (open_view(&view, b, path, &err) != 0) {
@@ -336,11 +357,16 @@ static int run_inspect(int argc, char **argv)
         panya_close(b);
         return cli_report_error(&err);
     }
-    if (json)
-        print_json(&view, path);
-    else
+    int status = PANYA_EXIT_OK;
+    if (json) {
+        if (print_json(&view, path) != 0)
+            status = PANYA_EXIT_INTERNAL;
+    } else if (verbosity != CLI_QUIET) {
         print_text(&view, path);
+        if (verbosity == CLI_VERBOSE)
+            print_file_list(&view);
+    }
     close_view(&view);
     panya_close(b);
-    return PANYA_EXIT_OK;
+    return status;
 }

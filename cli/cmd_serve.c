@@ -27,7 +27,7 @@ const panya_command panya_command_serve = {
     .name = "serve",
     .summary = "serve bundles as a website for phone browsers (offline)",
     .help =
-        "usage: panya serve BUNDLE-or-FOLDER... [--listen ADDR:PORT] [--quiet]\n"
+        "usage: panya serve BUNDLE-or-FOLDER... [--listen ADDR:PORT] [-q|-v]\n"
         "\n"
         "Serves the lessons of the bundles (a folder stands for every *.panya in it) as a\n"
         "website that any phone browser opens, with no app and no Internet. The catalogue\n"
@@ -42,6 +42,7 @@ const panya_command panya_command_serve = {
         "                      0.0.0.0:8080 for the phones on the Wi-Fi; port 0: any free)\n"
         "  -q, --quiet         no access log (otherwise one line per request on stdout,\n"
         "                      in the Combined Log Format)\n"
+        "  -v, --verbose       also say what each pack holds and where the SCORM runtime is\n"
         "  --threads N         worker threads (default 4)\n"
         "  --max-per-ip N      connections at once from one address (default 64; 0: no limit)\n"
         "  --max-connections N connections at once in all (default 1000)\n"
@@ -123,6 +124,29 @@ static char *find_runtime(void)
     return access(installed, R_OK) == 0 ? strdup(installed) : NULL;
 }
 
+/* -v: what each pack holds, and where the SCORM runtime comes from. */
+static void describe(const serve_library *lib, const char *runtime)
+{
+    for (size_t p = 0; p < lib->pack_count; p++) {
+        const serve_pack *pack = &lib->packs[p];
+        size_t lessons = 0, scorm = 0;
+        for (size_t c = 0; c < pack->course_count; c++) {
+            lessons += pack->courses[c].lesson_count;
+            for (size_t l = 0; l < pack->courses[c].lesson_count; l++)
+                for (size_t i = 0; i < pack->courses[c].lessons[l].item_count; i++)
+                    scorm += pack->courses[c].lessons[l].items[i].is_scorm != 0;
+        }
+        fprintf(stderr, "panya serve: /p/%s/ is %s (format %u.%u): %zu courses, %zu lessons "
+                        "(%zu SCORM), %llu files; profiles:", pack->key, pack->file,
+                pack->facts.format_major, pack->facts.format_minor, pack->course_count,
+                lessons, scorm, (unsigned long long)pack->facts.file_count);
+        for (size_t k = 0; k < pack->profile_count; k++)
+            fprintf(stderr, " %s", pack->profiles[k]);
+        fprintf(stderr, "\n");
+    }
+    fprintf(stderr, "panya serve: SCORM runtime: %s\n", runtime ? runtime : "not installed");
+}
+
 /* Where phones reach the server: the address given, or, for 0.0.0.0 / ::, every address of
  * this machine's network interfaces (what ICT staff type on the phones). */
 static void print_addresses(const char *address, unsigned port, size_t packs)
@@ -155,6 +179,7 @@ static int run_serve(int argc, char **argv)
     static const struct option options[] = {
         {"listen", required_argument, NULL, OPT_LISTEN},
         {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"max-per-ip", required_argument, NULL, OPT_PER_IP},
         {"max-connections", required_argument, NULL, OPT_MAX_CONN},
@@ -163,13 +188,17 @@ static int run_serve(int argc, char **argv)
     char address[64] = "127.0.0.1";
     serve_options opts = {.address = address, .port = DEFAULT_PORT,
                           .per_ip_limit = DEFAULT_PER_IP, .connection_limit = 1000};
-    bool quiet = false;
+    cli_verbosity verbosity = CLI_NORMAL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "q", options, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "qv", options, NULL)) != -1) {
         switch (c) {
         case 'q':
-            quiet = true;
+            verbosity = CLI_QUIET;
+            break;
+        case 'v':
+            verbosity = CLI_VERBOSE;
             break;
         case OPT_LISTEN:
             if (parse_listen(optarg, address, sizeof address, &opts.port) != 0)
@@ -191,7 +220,7 @@ static int run_serve(int argc, char **argv)
                 return cli_usage_error(&panya_command_serve, "--max-connections wants a number");
             break;
         default:
-            return cli_usage_error(&panya_command_serve, "unknown option");
+            return cli_bad_option(&panya_command_serve, argv);
         }
     }
     if (optind >= argc)
@@ -216,7 +245,9 @@ static int run_serve(int argc, char **argv)
     char *runtime = find_runtime();
     setvbuf(stdout, NULL, _IOLBF, 0);
     opts.runtime_file = runtime;
-    opts.access_log = quiet ? NULL : print_access;
+    opts.access_log = verbosity == CLI_QUIET ? NULL : print_access;
+    if (verbosity == CLI_VERBOSE)
+        describe(&lib, runtime);
     opts.error_log = print_problem;
     serve_server *server = serve_start(&lib, &opts, &err);
     free(runtime);

@@ -5,22 +5,8 @@
 #include <string.h>
 
 #include "common/hash.h"
+#include "common/string_list.h"
 #include "delivery/bundle_open.h"
-
-static int push_unique(char ***items, size_t *count, const char *s)
-{
-    for (size_t i = 0; i < *count; i++)
-        if (strcmp((*items)[i], s) == 0)
-            return 0;
-    char **grown = realloc(*items, (*count + 1) * sizeof *grown);
-    if (!grown)
-        return -1;
-    *items = grown;
-    if (!(grown[*count] = strdup(s)))
-        return -1;
-    (*count)++;
-    return 0;
-}
 
 static const char *title_of(const manifest_titles *titles, const char *fallback)
 {
@@ -41,7 +27,8 @@ static int name_lessons(const bundle_manifest *m, const char *path, verify_repor
                 char line[1024];
                 snprintf(line, sizeof line, "%s / %s", title_of(&course->titles, course->id),
                          title_of(&lesson->titles, lesson->id));
-                if (push_unique(&report->damaged_lessons, &report->damaged_lesson_count, line))
+                if (panya_strings_add_unique(&report->damaged_lessons,
+                                             &report->damaged_lesson_count, line))
                     return -1;
                 break;
             }
@@ -145,7 +132,8 @@ static int check_files(const panya_bundle *b, const bundle_manifest *m,
                 snprintf(line, sizeof line, "%s (profile %s)", file->path, variant->profile);
             else
                 snprintf(line, sizeof line, "%s", file->path);
-            if (push_unique(&report->damaged_files, &report->damaged_file_count, line) ||
+            if (panya_strings_add_unique(&report->damaged_files, &report->damaged_file_count,
+                                         line) ||
                 name_lessons(m, file->path, report))
                 return panya_error_oom(err);
         }
@@ -165,11 +153,11 @@ static int copy_library_names(const panya_verify_report *lib, verify_report *rep
             snprintf(line, sizeof line, "%s (profile %s)", d->path, d->profile);
         else
             snprintf(line, sizeof line, "object %s", d->hash);
-        if (push_unique(&report->damaged_files, &report->damaged_file_count, line))
+        if (panya_strings_add_unique(&report->damaged_files, &report->damaged_file_count, line))
             return panya_error_oom(err);
     }
     for (size_t i = 0; i < lib->damaged_lesson_count; i++)
-        if (push_unique(&report->damaged_lessons, &report->damaged_lesson_count,
+        if (panya_strings_add_unique(&report->damaged_lessons, &report->damaged_lesson_count,
                         lib->damaged_lessons[i]))
             return panya_error_oom(err);
     return 0;
@@ -252,11 +240,7 @@ void verify_report_describe(const verify_report *report, char *text, size_t size
 
 void verify_report_free(verify_report *report)
 {
-    for (size_t i = 0; i < report->damaged_file_count; i++)
-        free(report->damaged_files[i]);
-    for (size_t i = 0; i < report->damaged_lesson_count; i++)
-        free(report->damaged_lessons[i]);
-    free(report->damaged_files);
-    free(report->damaged_lessons);
+    panya_strings_free(&report->damaged_files, &report->damaged_file_count);
+    panya_strings_free(&report->damaged_lessons, &report->damaged_lesson_count);
     memset(report, 0, sizeof *report);
 }

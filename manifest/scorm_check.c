@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "manifest/scorm_rules.h"
+#include "manifest/xml_input.h"
 
 #define NS_CP12 "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 #define NS_CP2004 "http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -183,8 +184,8 @@ static xmlDocPtr parse_manifest(const char *manifest, size_t length, scorm_repor
     }
     xmlDtdPtr dtd = doc->intSubset;
     if (dtd && (dtd->entities || dtd->pentities || dtd->ExternalID || dtd->SystemID))
-        scorm_report_add(report, SCORM_RULE_XML_ENTITIES, MANIFEST, xmlGetLineNo((xmlNodePtr)dtd),
-                         0,
+        scorm_report_add(report, SCORM_RULE_XML_ENTITIES, MANIFEST,
+                         xml_input_doctype_line((const uint8_t *)manifest, length), 0,
                          "imsmanifest.xml has a DOCTYPE with entities or an external DTD; "
                          "SCORM manifests use neither, and panya does not expand them");
     return doc;
@@ -337,10 +338,8 @@ static void check_metadata(xmlNodePtr root, scorm_family *family_io, scorm_editi
     bool exact = family == SCORM_FAMILY_12 ? strcmp(value, "1.2") == 0
                                            : exact_edition(value, &found);
     bool lenient = !exact && family == SCORM_FAMILY_2004 && lenient_edition(value, &found);
-    if (exact || lenient) {
+    if (exact || lenient)
         *edition = found;
-        scorm_report_set(report, &report->version, edition_names[found]);
-    }
     if (lenient)
         scorm_report_add(report, SCORM_RULE_METADATA_SCHEMAVERSION, MANIFEST,
                          xmlGetLineNo(version), 0,
@@ -367,8 +366,7 @@ static void check_metadata(xmlNodePtr root, scorm_family *family_io, scorm_editi
                          "<schemaversion> is '%s'; with the %s namespace it must be %s",
                          value, family == SCORM_FAMILY_12 ? "SCORM 1.2" : "SCORM 2004",
                          expected);
-    if (*edition != SCORM_EDITION_2004_UNKNOWN || exact || lenient)
-        scorm_report_set(report, &report->version, edition_names[*edition]);
+    scorm_report_set(report, &report->version, edition_names[*edition]);
     xmlFree(text);
 }
 

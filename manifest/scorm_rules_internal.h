@@ -42,6 +42,7 @@ typedef struct rules {
     resource_info *infos;        /* one per <resource>, in document order */
     size_t info_count;
     xmlHashTablePtr info_by_id;  /* resource identifier -> its first resource_info */
+    size_t items;                /* <item> elements in the organizations */
     size_t launch_attempts;      /* items with an identifierref */
     size_t launchable;           /* of those, items whose launch file is there (or a URL) */
 } rules;

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,9 +90,10 @@ static const char *without_path(const char *message, const char *path)
     return message;
 }
 
-/* Entries looked at when a package is not a zip: a Moodle backup's moodle_backup.xml comes
- * early in the tar, and looking further would inflate a whole course for nothing. */
+/* How far a package that is not a zip is looked into: skipping a tar entry means inflating
+ * it, so a hostile .tar.gz could otherwise make this loop run for hours. */
 #define SNIFF_ENTRIES_MAX 2000
+#define SNIFF_BYTES_MAX (256u << 20)
 
 /* A gzip'd (or plain) tar, as Moodle writes .mbz backups: whether it holds another format's
  * marker file, which then becomes the not-scorm finding. */
@@ -111,6 +113,10 @@ static bool sniff_other_archive(const char *path, scorm_report *report)
             const char *name = archive_entry_pathname(entry);
             if (name && !strchr(name, '/'))
                 found = scorm_check_other_format_marker(name, report);
+            /* Stop before a skip that would inflate too much. */
+            if ((uint64_t)archive_filter_bytes(a, 0) + (uint64_t)archive_entry_size(entry) >
+                SNIFF_BYTES_MAX)
+                break;
         }
     }
     archive_read_free(a);

@@ -61,6 +61,17 @@ expect_exit 0 "$work/good"
 expect_out "$work/good: PLAYS, CONFORMANT (SCORM 1.2), 0 errors, 0 warnings"
 grep -q "schema validation skipped" "$work/out" && fail "default schemas were not found"
 expect_exit 0 --strict "$work/good"
+# The XSDs load without any network (xml.xsd and the rest mapped locally): same result in a
+# network namespace of its own, for a 1.2 and a 2004 package.
+if unshare -n true 2>/dev/null; then
+    make_package "$work/net2004"
+    sed -i 's|http://www.imsproject.org/xsd/imscp_rootv1p1p2|http://www.imsglobal.org/xsd/imscp_v1p1|; s|adlcp_rootv1p2|adlcp_v1p3|; s|adlcp:scormtype|adlcp:scormType|; s|<schemaversion>1.2<|<schemaversion>2004 4th Edition<|' "$work/net2004/imsmanifest.xml"
+    unshare -n "$PANYA" validate --strict --format json "$work/good" "$work/net2004" >"$work/out" 2>"$work/err" ||
+        fail "validation needs the network: $(cat "$work/out" "$work/err")"
+    check_json 'all(p["schema_checked"] and p["verdict"] == "conformant" for p in d["packages"])' \
+        '[p["schema_set"] for p in d["packages"]] == ["scorm12", "scorm2004-4th"]'
+    rm -rf "$work/net2004"
+fi
 
 # A deviation runtimes tolerate: plays (exit 0), does not conform; --strict fails it.
 make_package "$work/untitled" ""

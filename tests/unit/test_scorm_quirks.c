@@ -265,6 +265,10 @@ static void structure_slips_that_play(void **state)
     expect_verdict(resource_only, nothing, NULL, SCORM_VERDICT_NOT_PLAYABLE,
                    SCORM_RULE_LAUNCH_NONE);
     free(resource_only);
+    /* Items that are all labels (no identifierref): Moodle launches no resource then. */
+    expect_edit_verdict(good12, "<item identifier=\"i1\" identifierref=\"r1\">",
+                        "<item identifier=\"i1\">", NULL, SCORM_VERDICT_NOT_PLAYABLE,
+                        SCORM_RULE_LAUNCH_NONE);
 }
 
 /* What runtimes refuse: an item naming a resource that does not exist (SCORM Cloud: "an item

@@ -313,7 +313,10 @@ static void item_rules(void **state)
                 "<title>One</title><item identifier=\"i2\" identifierref=\"r1\"><title>Two</title>"
                 "</item></item>",
                 SCORM_RULE_ITEM_REF_NOT_LEAF);
-    expect_edit(good12, " identifierref=\"r1\"", "", SCORM_RULE_ITEM_LEAF_NO_REF);
+    /* A label item beside one that launches (alone, nothing would launch: launch-none). */
+    expect_edit(good12, "<item identifier=\"i1\"",
+                "<item identifier=\"i0\"><title>Label</title></item><item identifier=\"i1\"",
+                SCORM_RULE_ITEM_LEAF_NO_REF);
     expect_edit(good12, "identifierref=\"r1\"", "identifierref=\"nowhere\"",
                 SCORM_RULE_ITEM_REF_MISSING);
     expect_edit(good12, " href=\"index.html\"><file", "><file", SCORM_RULE_ITEM_REF_NO_HREF);
