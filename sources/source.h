@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "common/error.h"
@@ -142,6 +143,15 @@ int source_pdf_add_document(const char *path, const char *bundle_prefix, source_
 /* Whether path is a SCORM package: a folder with imsmanifest.xml, or a .zip with it at its
  * root. Returns 1, 0, or -1 (a zip that cannot be read: err set). */
 int source_is_scorm(const source_context *ctx, const char *path, panya_error *err);
+
+/* Adds a course `prefix` with one lesson and one item of `kind` at path prefix, opened at
+ * prefix/index.html (item@launch), all titled title. Returns 0 or -1 (OOM). */
+int source_add_launched_course(lesson_model *model, const char *prefix, const char *kind,
+                               const char *title, panya_error *err);
+
+/* Writes text into an HTML page, escaping what HTML gives a meaning (& < > ") and dropping
+ * form feeds (poppler ends each page's text with one). */
+void source_write_html_text(FILE *f, const char *text);
 
 /* Adds a title in Lao ("lo") when text has Lao letters, else in English ("en"). */
 int source_add_title(manifest_titles *titles, const char *text);
