@@ -27,7 +27,6 @@ typedef struct source_context {
     bool keep_going;              /* skip broken lessons (recorded in the model) */
     scorm_validate_options scorm; /* how SCORM packages are validated before packing */
     unsigned scorm_packages;      /* SCORM packages validated */
-    unsigned h5p_packages;        /* H5P packages packed */
     bool h5p_player_added;        /* the shared H5P player is in the model */
     /* The output, never read as input: the bundle itself (when it exists), and its split
      * parts and temporaries, by name, in its folder. */

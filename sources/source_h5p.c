@@ -286,7 +286,6 @@ int source_h5p_add_package(const char *path, const char *bundle_prefix, source_c
         status = h5p_player_add(model, err);
         ctx->h5p_player_added = status == 0;
     }
-    ctx->h5p_packages += status == 0;
     free(page_path);
     free(page);
     free(page_folder);
