@@ -151,6 +151,9 @@ typedef struct panya_item_info {
                            a folder prefix ending without '/' for a whole package */
     const panya_text *titles;
     size_t title_count;
+    const char *launch; /* the file a player opens first, per profile through panya_find: a
+                           package's launch page (SCORM resource href, index.html), the file
+                           itself for a file item; NULL when the pack names none */
 } panya_item_info;
 
 PANYA_API size_t panya_profile_count(const panya_bundle *bundle);
