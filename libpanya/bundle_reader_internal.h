@@ -4,6 +4,7 @@
 #define PANYA_LIBPANYA_BUNDLE_READER_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <zstd.h>
 
 #include "libpanya/bundle_reader.h"
@@ -15,6 +16,8 @@
  * file must not make the reader allocate gigabytes (zstd frames of repeated bytes expand by
  * thousands). Real path tables and catalogues are a fraction of their bundle. */
 #define MAX_TABLE_EXPANSION 16u
+
+enum tables_state { TABLES_NOT_HASHED, TABLES_INTACT, TABLES_DAMAGED };
 
 typedef struct reader_dictionary {
     bundle_dict_entry entry;
@@ -34,7 +37,7 @@ struct bundle_reader {
     uint64_t base;      /* where the bundle starts in fd's file */
     uint64_t file_size; /* the bundle's length */
     bundle_footer footer;
-    bool tables_intact;
+    atomic_int tables_state; /* enum tables_state: hashed lazily, see tables_intact() */
     bool index_sorted;
     bundle_index_entry *entries;
     reader_dictionary *dicts;
