@@ -108,7 +108,7 @@ typedef struct panya_facts {
     uint64_t file_count;     /* paths (each with one variant per profile) */
     unsigned part_number, part_count; /* this is part k of n of a split pack; 0, 0 if whole */
     int is_signed;           /* 1 when a signature block is present (not yet checked!) */
-    char key_id[PANYA_KEY_ID_CHARS];                  /* signer's key id, "" unsigned */
+    char key_id[PANYA_KEY_ID_CHARS]; /* signer's key id; "" unsigned or block damaged */
     uint8_t signer_public_key[PANYA_PUBLIC_KEY_BYTES]; /* zeros when unsigned */
     int has_catalogue;       /* 0 for format 1.0 bundles: the four fields below are NULL/0 */
     const char *pack_id, *pack_version;
