@@ -79,9 +79,10 @@ static void print_json(bundle_reader *r, const char *path, const bundle_manifest
             if (e)
                 printf("\"offset\": %llu, \"stored_size\": %llu, \"compression\": \"%s\", ",
                        (unsigned long long)e->offset, (unsigned long long)e->stored_size,
-                       e->method == BUNDLE_METHOD_RAW ? "none"
-                       : e->dict_id                   ? "zstd+dictionary"
-                                                      : "zstd");
+                       e->method == BUNDLE_METHOD_RAW         ? "none"
+                       : e->method == BUNDLE_METHOD_REFERENCE ? "zstd+reference"
+                       : e->dict_id                           ? "zstd+dictionary"
+                                                              : "zstd");
             else
                 printf("\"offset\": null, \"stored_size\": null, \"compression\": null, ");
             printf("\"sha256\": \"%s\"}", hex);

@@ -121,6 +121,7 @@ void bundle_encode_index_entry(const bundle_index_entry *e, uint8_t out[BUNDLE_I
     put_u64(out + 48, e->size);
     out[56] = e->method;
     put_u16(out + 58, e->dict_id);
+    bundle_put_u32(out + 60, e->reference);
 }
 
 void bundle_decode_index_entry(const uint8_t in[BUNDLE_INDEX_ENTRY_SIZE], bundle_index_entry *e)
@@ -131,6 +132,7 @@ void bundle_decode_index_entry(const uint8_t in[BUNDLE_INDEX_ENTRY_SIZE], bundle
     e->size = get_u64(in + 48);
     e->method = in[56];
     e->dict_id = get_u16(in + 58);
+    e->reference = bundle_get_u32(in + 60);
 }
 
 void bundle_encode_dict_entry(const bundle_dict_entry *e, uint8_t out[BUNDLE_DICT_ENTRY_SIZE])

@@ -1,6 +1,7 @@
 #include "libpanya/bundle_reader.h"
 
 #include "libpanya/bundle_path_table.h"
+#include "libpanya/object_reference.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,18 @@
 #define READ_CHUNK (1u << 20)
 #define MAX_MANIFEST_SIZE (256u * 1024 * 1024)
 #define MAX_DICT_SIZE (16u * 1024 * 1024)
+
+/* Decoded reference objects kept for the frames stored against them: the objects of one
+ * group of near-duplicates are usually read together (one lesson, extract, verify). */
+#define REFERENCE_CACHE_SLOTS 4
+#define REFERENCE_CACHE_BYTES (48u * 1024 * 1024)
+
+typedef struct cached_reference {
+    uint32_t position; /* 1-based index position; 0: empty slot */
+    uint8_t *bytes;
+    size_t size;
+    uint64_t last_use;
+} cached_reference;
 
 typedef struct reader_dictionary {
     bundle_dict_entry entry;
@@ -32,6 +45,8 @@ struct bundle_reader {
     reader_dictionary *dicts;
     uint8_t *path_table_bytes; /* loaded on first path lookup */
     bundle_path_table path_table;
+    cached_reference references[REFERENCE_CACHE_SLOTS];
+    uint64_t reference_clock;
 };
 
 static int read_at(const bundle_reader *r, void *buf, size_t len, uint64_t offset,
@@ -205,6 +220,8 @@ void bundle_reader_close(bundle_reader *r)
         close(r->fd);
     for (uint64_t d = 0; r->dicts && d < r->footer.dict_count; d++)
         ZSTD_freeDDict(r->dicts[d].ddict);
+    for (size_t i = 0; i < REFERENCE_CACHE_SLOTS; i++)
+        free(r->references[i].bytes);
     free(r->dicts);
     free(r->entries);
     free(r->path_table_bytes);
@@ -459,22 +476,109 @@ static int stream_zstd(object_stream *s, uint8_t *in, uint8_t *out, panya_error 
     return status;
 }
 
+/* The decoded bytes of the reference object at 1-based index position `position`, from the
+ * cache or read (and checked against its hash) now. The cache owns the returned bytes. */
+static const uint8_t *reference_bytes(bundle_reader *r, uint32_t position, panya_error *err)
+{
+    cached_reference *slot = NULL;
+    for (size_t i = 0; i < REFERENCE_CACHE_SLOTS; i++)
+        if (r->references[i].position == position) {
+            r->references[i].last_use = ++r->reference_clock;
+            return r->references[i].bytes;
+        }
+    const bundle_index_entry *ref = &r->entries[position - 1];
+    uint8_t *bytes;
+    panya_error ref_err = {0};
+    if (bundle_reader_load_object(r, ref, OBJECT_REFERENCE_MAX_SIZE, &bytes, &ref_err) != 0) {
+        if (ref_err.code != PANYA_ERR_INVALID) {
+            *err = ref_err;
+            return NULL;
+        }
+        invalid(r, err, "the object it is stored against is damaged");
+        return NULL;
+    }
+    /* Evict the least recently used entries until this one fits beside the others. */
+    size_t held = 0;
+    for (size_t i = 0; i < REFERENCE_CACHE_SLOTS; i++)
+        held += r->references[i].size;
+    for (;;) {
+        cached_reference *oldest = NULL;
+        for (size_t i = 0; i < REFERENCE_CACHE_SLOTS; i++) {
+            cached_reference *c = &r->references[i];
+            if (!c->position && !slot)
+                slot = c;
+            if (c->position && (!oldest || c->last_use < oldest->last_use))
+                oldest = c;
+        }
+        if (slot && held + ref->size <= REFERENCE_CACHE_BYTES)
+            break;
+        if (!oldest)
+            break; /* larger than the whole cache: kept alone */
+        held -= oldest->size;
+        free(oldest->bytes);
+        *oldest = (cached_reference){0};
+        slot = NULL;
+    }
+    *slot = (cached_reference){position, bytes, (size_t)ref->size, ++r->reference_clock};
+    return bytes;
+}
+
+/* Method 2: reads the frame, decodes it against its reference (docs/FORMAT.md, "Reference
+ * frames") and emits the result. Only raw and plain zstd objects may be references, so one
+ * read costs at most one other object's decode. */
+static int stream_reference(object_stream *s, panya_error *err)
+{
+    bundle_reader *r = s->r;
+    const bundle_index_entry *e = s->entry;
+    if (e->reference == 0 || e->reference > r->footer.index_count || e->dict_id != 0 ||
+        &r->entries[e->reference - 1] == e ||
+        r->entries[e->reference - 1].method > BUNDLE_METHOD_ZSTD ||
+        e->size > OBJECT_REFERENCE_MAX_SIZE || e->stored_size > OBJECT_REFERENCE_MAX_SIZE ||
+        r->entries[e->reference - 1].size > OBJECT_REFERENCE_MAX_SIZE)
+        return invalid(r, err, "an index entry is damaged (impossible reference object)");
+    const uint8_t *reference = reference_bytes(r, e->reference, err);
+    if (!reference)
+        return -1;
+    size_t reference_size = (size_t)r->entries[e->reference - 1].size;
+    uint8_t *frame = malloc(e->stored_size ? (size_t)e->stored_size : 1);
+    uint8_t *plain = malloc(e->size ? (size_t)e->size : 1);
+    int status = (!frame || !plain) ? panya_error_oom(err) : 0;
+    if (status == 0)
+        status = read_at(r, frame, (size_t)e->stored_size, e->offset, err);
+    if (status == 0 && object_reference_decode(reference, reference_size, frame,
+                                               (size_t)e->stored_size, plain,
+                                               (size_t)e->size) != 0)
+        status = invalid(r, err, "an object does not decompress against its reference (damaged)");
+    for (uint64_t done = 0; status == 0 && done < e->size; done += READ_CHUNK) {
+        uint64_t n = e->size - done < READ_CHUNK ? e->size - done : READ_CHUNK;
+        status = emit(s, plain + done, (size_t)n, err);
+    }
+    free(frame);
+    free(plain);
+    return status;
+}
+
 int bundle_reader_read_object(bundle_reader *r, const bundle_index_entry *entry,
                               bundle_sink sink, void *sink_ctx, panya_error *err)
 {
     bool raw = entry->method == BUNDLE_METHOD_RAW;
-    if (entry->method > BUNDLE_METHOD_ZSTD || (raw && entry->stored_size != entry->size) ||
-        (raw && entry->dict_id != 0) ||
+    bool referenced = entry->method == BUNDLE_METHOD_REFERENCE;
+    if (entry->method > BUNDLE_METHOD_REFERENCE || (raw && entry->stored_size != entry->size) ||
+        (raw && entry->dict_id != 0) || (!referenced && entry->reference != 0) ||
         !in_range(entry->offset, entry->stored_size, BUNDLE_HEADER_SIZE, r->footer.index_offset))
         return invalid(r, err, "an index entry is damaged (it points outside the objects)");
     object_stream s = {.r = r, .entry = entry, .sink = sink, .sink_ctx = sink_ctx};
-    uint8_t *in = malloc(READ_CHUNK), *out = raw ? NULL : malloc(READ_CHUNK);
-    if (!in || (!raw && !out) || panya_sha256_init(&s.hash) != 0) {
+    bool streamed = !referenced;
+    uint8_t *in = streamed ? malloc(READ_CHUNK) : NULL;
+    uint8_t *out = streamed && !raw ? malloc(READ_CHUNK) : NULL;
+    if ((streamed && !in) || (streamed && !raw && !out) || panya_sha256_init(&s.hash) != 0) {
         free(in);
         free(out);
         return panya_error_oom(err);
     }
-    int status = raw ? stream_raw(&s, in, err) : stream_zstd(&s, in, out, err);
+    int status = referenced ? stream_reference(&s, err)
+                 : raw      ? stream_raw(&s, in, err)
+                            : stream_zstd(&s, in, out, err);
     free(in);
     free(out);
     uint8_t actual[PANYA_HASH_SIZE];

@@ -268,6 +268,23 @@ static int write_path_table(panya_output_file *out, const uint8_t *manifest, siz
     return status;
 }
 
+/* Turns each entry's reference from a writer object number + 1 (set by write_objects) into
+ * the 1-based position of that object in the sorted index. */
+static int name_references(const bundle_writer *w, bundle_index_entry *entries,
+                           panya_error *err)
+{
+    size_t *position = malloc((w->count ? w->count : 1) * sizeof *position);
+    if (!position)
+        return panya_error_oom(err);
+    for (size_t p = 0; p < w->count; p++)
+        position[find_object(w, entries[p].hash)] = p;
+    for (size_t p = 0; p < w->count; p++)
+        if (entries[p].reference)
+            entries[p].reference = (uint32_t)(position[entries[p].reference - 1] + 1);
+    free(position);
+    return 0;
+}
+
 /* Writes manifest, path table, index, dictionary table and footer after the objects. */
 static int write_tables(bundle_writer *w, panya_output_file *out, const uint8_t *manifest,
                         size_t manifest_len, const bundle_dict_entry *dict_entries,
@@ -294,6 +311,8 @@ static int write_tables(bundle_writer *w, panya_output_file *out, const uint8_t 
     for (size_t i = 0; i < w->count; i++)
         entries[i] = w->objects[i].entry;
     qsort(entries, w->count, sizeof *entries, compare_entries);
+    if (name_references(w, entries, err) != 0)
+        goto out;
     if (write_path_table(out, manifest, manifest_len, entries, w->count, &footer, err) != 0)
         goto out;
     size_t table_len = 0;
@@ -323,7 +342,8 @@ out:
 
 /* Lays out and writes dictionaries and objects; fills each object's index entry. */
 static int write_objects(bundle_writer *w, panya_output_file *out, compress_output *compressed,
-                         const size_t *compressible_of, const compress_dictionary *dicts,
+                         const size_t *compressible_of, const size_t *object_of,
+                         const compress_dictionary *dicts,
                          bundle_dict_entry *dict_entries, size_t dict_count, panya_error *err)
 {
     for (size_t d = 0; d < dict_count; d++) {
@@ -345,8 +365,11 @@ static int write_objects(bundle_writer *w, panya_output_file *out, compress_outp
         memcpy(e->hash, o->hash, PANYA_HASH_SIZE);
         e->size = o->size;
         if (c && c->data) {
-            e->method = BUNDLE_METHOD_ZSTD;
+            e->method = c->reference >= 0 ? BUNDLE_METHOD_REFERENCE : BUNDLE_METHOD_ZSTD;
             e->dict_id = (uint16_t)(c->dict_index + 1);
+            /* An object number for now: write_tables turns it into an index position. */
+            e->reference = c->reference >= 0 ? (uint32_t)(object_of[c->reference] + 1) : 0;
+            w->stats.referencing_objects += c->reference >= 0;
             e->offset = out->written;
             e->stored_size = c->size;
             if (panya_output_write(out, c->data, c->size, err) != 0)
@@ -356,6 +379,7 @@ static int write_objects(bundle_writer *w, panya_output_file *out, compress_outp
         }
         e->method = BUNDLE_METHOD_RAW;
         e->dict_id = 0;
+        e->reference = 0;
         if (o->size >= BUNDLE_ALIGN_MIN_SIZE &&
             panya_output_write_zeros(out, bundle_align(out->written) - out->written, err) != 0)
             return -1;
@@ -372,6 +396,7 @@ int bundle_writer_finish(bundle_writer *w, const char *out_path, const uint8_t *
 {
     size_t compressible = 0;
     size_t *compressible_of = malloc((w->count ? w->count : 1) * sizeof *compressible_of);
+    size_t *object_of = malloc((w->count ? w->count : 1) * sizeof *object_of);
     compress_input *inputs = calloc(w->count ? w->count : 1, sizeof *inputs);
     compress_output *outputs = calloc(w->count ? w->count : 1, sizeof *outputs);
     compress_dictionary *dicts = NULL;
@@ -379,7 +404,7 @@ int bundle_writer_finish(bundle_writer *w, const char *out_path, const uint8_t *
     bundle_dict_entry *dict_entries = NULL;
     panya_output_file out = {.fd = -1};
     int status = -1;
-    if (!compressible_of || !inputs || !outputs) {
+    if (!compressible_of || !object_of || !inputs || !outputs) {
         panya_error_oom(err);
         goto done;
     }
@@ -389,6 +414,7 @@ int bundle_writer_finish(bundle_writer *w, const char *out_path, const uint8_t *
         if (!mime_type_is_compressible(o->mime) || o->size == 0)
             continue;
         compressible_of[i] = compressible;
+        object_of[compressible] = i;
         inputs[compressible++] = (compress_input){
             .hash = o->hash,
             .size = o->size,
@@ -400,7 +426,7 @@ int bundle_writer_finish(bundle_writer *w, const char *out_path, const uint8_t *
     }
     if (bundle_compress_objects(inputs, compressible, w->options.compression_level,
                                 w->options.threads, !w->options.no_dictionaries,
-                                w->options.frame_cache, outputs,
+                                !w->options.no_references, w->options.frame_cache, outputs,
                                 &dicts, &dict_count, err) != 0)
         goto done;
     dict_entries = calloc(dict_count ? dict_count : 1, sizeof *dict_entries);
@@ -413,7 +439,8 @@ int bundle_writer_finish(bundle_writer *w, const char *out_path, const uint8_t *
     uint8_t header[BUNDLE_HEADER_SIZE];
     bundle_encode_header(header);
     if (panya_output_write(&out, header, sizeof header, err) != 0 ||
-        write_objects(w, &out, outputs, compressible_of, dicts, dict_entries, dict_count, err) ||
+        write_objects(w, &out, outputs, compressible_of, object_of, dicts, dict_entries,
+                      dict_count, err) ||
         write_tables(w, &out, manifest, manifest_len, dict_entries, dict_count, err)) {
         panya_output_abort(&out);
         goto done;
@@ -433,6 +460,7 @@ done:
     free(outputs);
     free(inputs);
     free(compressible_of);
+    free(object_of);
     return status;
 }
 

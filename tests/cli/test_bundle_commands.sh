@@ -41,7 +41,7 @@ expect_in "$WORK/out" "duplicate"
 
 # Inspect
 expect_exit 0 "$PANYA" inspect "$WORK/lessons.panya"
-expect_in "$WORK/out" "format 1.0"
+expect_in "$WORK/out" "format 1.1"
 expect_in "$WORK/out" "ຫ້ອງຮຽນ"
 expect_in "$WORK/out" "35 ("
 expect_exit 0 "$PANYA" inspect --json "$WORK/lessons.panya"
