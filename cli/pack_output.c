@@ -47,6 +47,8 @@ void pack_print_summary(const char *out_path, const pack_summary *s)
     double ratio = s->input_bytes ? 100.0 * (double)s->bundle.bundle_bytes / (double)s->input_bytes
                                   : 0.0;
     printf("Packed %s: %s\n", out_path, cli_format_bytes(s->bundle.bundle_bytes, a, sizeof a));
+    if (s->source_reader)
+        printf("  read as %s: %s\n", s->source_reader, s->source_reason ? s->source_reason : "");
     printf("  %zu courses, %zu lessons, %zu items, %zu files\n", s->courses, s->lessons, s->items,
            s->files);
     printf("  input %s -> bundle %s (%.1f%%)\n", cli_format_bytes(s->input_bytes, a, sizeof a),
@@ -60,6 +62,49 @@ void pack_print_summary(const char *out_path, const pack_summary *s)
     printf("  %llu objects (%llu duplicates stored once), %llu dictionaries, %.1f s\n",
            (unsigned long long)s->bundle.objects, (unsigned long long)s->bundle.duplicates,
            (unsigned long long)s->bundle.dictionaries, s->seconds);
+    for (size_t i = 0; i < s->skipped_count; i++)
+        printf("  skipped: %s\n", s->skipped[i]);
+}
+
+void pack_print_plan(const char *out_path, const pack_summary *s)
+{
+    char a[32], b[32];
+    printf("Plan for %s (nothing written)\n", out_path);
+    if (s->source_reader)
+        printf("  read as %s: %s\n", s->source_reader, s->source_reason ? s->source_reason : "");
+    printf("  %zu courses, %zu lessons, %zu items, %zu files, input %s\n", s->courses, s->lessons,
+           s->items, s->files, cli_format_bytes(s->input_bytes, a, sizeof a));
+    const bundle_manifest *m = s->plan;
+    for (size_t c = 0; m && c < m->course_count; c++) {
+        const manifest_course *course = &m->courses[c];
+        const char *title = manifest_titles_pick(&course->titles, "lo");
+        printf("  course %s: %s\n", course->id, title ? title : "");
+        for (size_t l = 0; l < course->lesson_count; l++) {
+            const manifest_lesson *lesson = &course->lessons[l];
+            const char *lt = manifest_titles_pick(&lesson->titles, "lo");
+            printf("    lesson %s: %s (%s)\n", lesson->id, lt ? lt : "",
+                   lesson->item_count ? lesson->items[0].kind : "empty");
+        }
+    }
+    for (size_t i = 0; i < s->figure_count; i++) {
+        const pack_file_figures *fig = &s->figures[i];
+        printf("  %s (%s):", fig->path, cli_format_bytes(fig->source_bytes, a, sizeof a));
+        for (size_t v = 0; v < fig->variant_count; v++)
+            printf(" %s %s%s", fig->variants[v].profile,
+                   fig->variants[v].cache_hit ? "cached " : "~",
+                   cli_format_bytes(fig->variants[v].bytes, b, sizeof b));
+        putchar('\n');
+    }
+    if (s->profile_count)
+        printf("  transcodes: %llu needed, %llu in the cache\n", (unsigned long long)s->transcodes,
+               (unsigned long long)s->cache_hits);
+    for (size_t p = 0; p < s->profile_count; p++)
+        printf("  profile %-8s media about %s, bundle about %s (stored files as they are)\n",
+               s->profile_names[p], cli_format_bytes(s->profile_bytes[p], a, sizeof a),
+               cli_format_bytes(s->profile_bytes[p] + s->stored_bytes, b, sizeof b));
+    if (!s->profile_count)
+        printf("  profile source: every file as it is, bundle at most %s\n",
+               cli_format_bytes(s->input_bytes, a, sizeof a));
     for (size_t i = 0; i < s->skipped_count; i++)
         printf("  skipped: %s\n", s->skipped[i]);
 }

@@ -20,6 +20,9 @@ void pack_progress_end(pack_progress_display *display);
 
 void pack_print_summary(const char *out_path, const pack_summary *summary);
 
+/* pack --dry-run: the reader and why, courses and lessons, transcodes, estimates. */
+void pack_print_plan(const char *out_path, const pack_summary *summary);
+
 /* Writes the per-item figures as JSON to path (temporary file, fsync, rename). */
 int pack_write_report(const char *path, const char *out_path, const pack_summary *summary,
                       panya_error *err);

@@ -35,6 +35,8 @@ static int run(AVFormatContext *in, int index, media_output *out, const codec_au
         rc = media_audio_feed(&audio, NULL, out, err);
     if (rc == 0 && audio.decoded_frames == 0)
         rc = panya_error_set(err, PANYA_ERR_INVALID, "%s: no audio frame decodes", in->url);
+    if (rc == 0)
+        rc = media_track_verdict(&audio.track, in->url, err);
     media_audio_close(&audio);
     return rc;
 }

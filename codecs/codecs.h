@@ -125,8 +125,9 @@ void codec_encoder_versions(char *buf, size_t size);
 /* Transcodes one file through one profile into output_path, written with
  * common/output_file.h (temp name, fsync, rename). The output format follows the media
  * kind, not output_path's extension: video -> MP4, audio -> Ogg Opus or MP4 AAC, image ->
- * WebP. threads is the number of cores this transcode may use (0: all of them); give each
- * of N parallel transcodes cores/N. A file that is not media is PANYA_ERR_INVALID. */
+ * WebP. threads is the number of cores decoding may use (0: all of them); encoders always
+ * run one thread, so the output bytes never depend on threads or on the machine (give
+ * each of N parallel transcodes cores/N). A file that is not media is PANYA_ERR_INVALID. */
 int codec_transcode_file(const char *source_path, const codec_profile *profile,
                          const char *output_path, int threads, unsigned flags,
                          codec_result *result, panya_error *err);

@@ -13,10 +13,6 @@
 
 #include "codecs/media.h"
 
-/* Decoded pixels allowed in memory at once (RGBA64 PNG: 8 bytes each). JPEGs above it are
- * decoded at 1/2, 1/4 or 1/8 size instead; other formats are refused. */
-#define IMAGE_MAX_DECODED_PIXELS (40L * 1000 * 1000)
-
 typedef struct rgba_image {
     int width, height;
     uint8_t *pixels; /* width * height * 4, no padding */
@@ -44,8 +40,8 @@ static int decode_first_frame(const char *path, int max_side, AVFrame *frame, pa
     if (pixels > IMAGE_MAX_DECODED_PIXELS) {
         avformat_close_input(&in);
         return panya_error_set(err, PANYA_ERR_INVALID,
-                               "%s: %dx%d picture is too large to decode (limit %ld megapixels)",
-                               path, width, height, IMAGE_MAX_DECODED_PIXELS / 1000000);
+                               "%s: picture too large (%dx%d; limit %ld megapixels)", path,
+                               width, height, IMAGE_MAX_DECODED_PIXELS / 1000000);
     }
     AVCodecContext *dec = NULL;
     if (media_open_decoder(&dec, in->streams[index], 1, lowres, path, err) != 0) {

@@ -98,6 +98,9 @@ int media_output_open(media_output *out, const char *muxer, const char *path, pa
         panya_output_abort(&out->file);
         return media_av_error(err, PANYA_ERR_INTERNAL, rc, path, muxer);
     }
+    /* No muxer version strings, creation times or random Ogg serial numbers: the same input
+     * gives the same bytes (docs/FORMAT.md, Determinism). */
+    out->ctx->flags |= AVFMT_FLAG_BITEXACT;
     rc = avio_open(&out->ctx->pb, out->file.temp_path, AVIO_FLAG_WRITE);
     if (rc < 0) {
         media_output_abort(out);

@@ -31,6 +31,15 @@ extern const codec_encoder codec_video_encoder;
 extern const codec_encoder codec_audio_encoder;
 extern const codec_encoder codec_image_encoder;
 
+/* Decoded pixels allowed in memory at once (RGBA64 PNG: 8 bytes each). JPEGs above it are
+ * decoded at 1/2, 1/4 or 1/8 size instead; other formats are refused. */
+#define IMAGE_MAX_DECODED_PIXELS (40L * 1000 * 1000)
+
+/* Walks a PNG's chunks (png_check.c): every chunk whole, its CRC right, IEND present.
+ * Fills the IHDR size even when libav cannot (pictures too large for it). A damaged or
+ * truncated PNG is PANYA_ERR_INVALID naming path. */
+int media_png_check(const char *path, int *width, int *height, panya_error *err);
+
 /* libav would print on stderr; codecs/ reports through panya_error only. */
 void media_quiet_logs(void);
 
@@ -90,6 +99,28 @@ int media_encode_write(AVCodecContext *enc, const AVFrame *frame, AVStream *stre
 double media_ssim_plane(const uint8_t *a, int a_stride, const uint8_t *b, int b_stride,
                         int width, int height);
 
+/* How much of one stream decodes, against what its container states (media_damage.c). */
+typedef struct media_track {
+    const char *what; /* "video" or "audio", for messages */
+    AVRational time_base;
+    double stated;      /* seconds the container states for the stream (or the file); 0: unknown */
+    double first, end;  /* decoded span in seconds */
+    int64_t frames, packets, bad_packets;
+} media_track;
+
+void media_track_init(media_track *t, const AVFormatContext *in, const AVStream *st,
+                      const char *what);
+/* Counts one packet of the stream; decoded is false when the decoder refused it. */
+void media_track_packet(media_track *t, bool decoded);
+/* Counts one decoded frame (timestamps in the stream's time base). */
+void media_track_frame(media_track *t, const AVFrame *frame);
+/* Seconds decoded so far. */
+double media_track_decoded(const media_track *t);
+/* After the last frame: PANYA_ERR_INVALID naming path when more than 1% of the packets did
+ * not decode, or when the stream decoded to less than 90% of its stated duration (and
+ * more than 0.25 s short). */
+int media_track_verdict(const media_track *t, const char *path, panya_error *err);
+
 /* One sound track: decode -> resample/downmix -> encode (AAC-LC or Opus) -> mux. Used for
  * audio-only files and for the sound of videos (media_audio.c). */
 typedef struct media_audio {
@@ -100,6 +131,7 @@ typedef struct media_audio {
     AVFrame *frame, *filtered;
     AVPacket *pkt;
     int64_t decoded_frames;
+    media_track track;
     int64_t next_pts; /* in the encoder's time base: output never goes back in time */
     const char *source; /* named in decoding errors */
     const char *path;   /* the output, named in encoding errors */
@@ -109,7 +141,9 @@ typedef struct media_audio {
 int media_audio_open(media_audio *a, AVFormatContext *in, int in_index, media_output *out,
                      const codec_audio_settings *settings, panya_error *err);
 /* Decodes one packet of the input stream and muxes what comes out; NULL flushes. A
- * packet that does not decode is skipped (damaged data mid-stream), as players do. */
+ * packet that does not decode is skipped (damaged data mid-stream), as players do, and
+ * counted: after the flush, media_track_verdict(&a->track, ...) says whether the track
+ * is damaged or truncated. */
 int media_audio_feed(media_audio *a, const AVPacket *pkt, media_output *out, panya_error *err);
 void media_audio_close(media_audio *a);
 

@@ -38,6 +38,7 @@ static int open_encoder(media_audio *a, const codec_audio_settings *s, media_out
         a->enc->profile = FF_PROFILE_AAC_LOW;
     if (out->ctx->oformat->flags & AVFMT_GLOBALHEADER)
         a->enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    a->enc->flags |= AV_CODEC_FLAG_BITEXACT;
     int rc = avcodec_open2(a->enc, codec, NULL);
     if (rc < 0)
         return media_av_error(err, PANYA_ERR_INTERNAL, rc, a->path, "cannot open audio encoder");
@@ -62,6 +63,7 @@ int media_audio_open(media_audio *a, AVFormatContext *in, int in_index, media_ou
     const AVStream *st = in->streams[in_index];
     if (media_open_decoder(&a->dec, st, 1, 0, in->url, err) != 0)
         return -1;
+    media_track_init(&a->track, in, st, "audio");
     if (a->dec->sample_rate <= 0 || a->dec->ch_layout.nb_channels <= 0) {
         media_audio_close(a);
         return panya_error_set(err, PANYA_ERR_INVALID, "%s: audio stream without sample rate "
@@ -122,12 +124,15 @@ static int drain_decoder(media_audio *a, media_output *out, panya_error *err)
         int rc = avcodec_receive_frame(a->dec, a->frame);
         if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
             return 0;
-        if (rc == AVERROR_INVALIDDATA)
+        if (rc == AVERROR_INVALIDDATA) {
+            a->track.bad_packets++;
             continue;
+        }
         if (rc < 0)
             return media_av_error(err, PANYA_ERR_INVALID, rc, a->source, "audio does not decode");
         a->frame->pts = a->frame->best_effort_timestamp;
         a->decoded_frames++;
+        media_track_frame(&a->track, a->frame);
         rc = av_buffersrc_add_frame(a->filter.source, a->frame);
         av_frame_unref(a->frame);
         if (rc < 0)
@@ -140,6 +145,8 @@ static int drain_decoder(media_audio *a, media_output *out, panya_error *err)
 int media_audio_feed(media_audio *a, const AVPacket *pkt, media_output *out, panya_error *err)
 {
     int rc = avcodec_send_packet(a->dec, pkt);
+    if (pkt)
+        media_track_packet(&a->track, rc >= 0 || rc == AVERROR_EOF);
     if (rc < 0 && rc != AVERROR_EOF && pkt)
         return 0; /* a damaged packet: skip it, keep the rest of the track */
     if (drain_decoder(a, out, err) != 0)

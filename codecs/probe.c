@@ -113,17 +113,62 @@ static void describe(const AVFormatContext *fmt, codec_probe_info *info)
     }
 }
 
+/* Containers with an index up front (MP4, M4A, MOV) say where every sample is: a sample
+ * past the end of the file means the file was cut short, found without decoding it. */
+static int check_index(const AVFormatContext *fmt, uint64_t file_size, const char *path,
+                       panya_error *err)
+{
+    for (unsigned i = 0; i < fmt->nb_streams; i++) {
+        AVStream *st = fmt->streams[i];
+        int count = avformat_index_get_entries_count(st);
+        if (count <= 0)
+            continue;
+        const AVIndexEntry *last = avformat_index_get_entry(st, count - 1);
+        uint64_t end = last && last->pos >= 0 ? (uint64_t)last->pos + (uint64_t)last->size : 0;
+        if (end > file_size)
+            return panya_error_set(err, PANYA_ERR_INVALID,
+                                   "%s: truncated media: its index needs %llu bytes, the file "
+                                   "has %llu",
+                                   path, (unsigned long long)end, (unsigned long long)file_size);
+    }
+    return 0;
+}
+
+static bool starts_as_png(const char *path)
+{
+    static const uint8_t signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    uint8_t head[8];
+    FILE *f = fopen(path, "rb");
+    bool png = f && fread(head, 1, sizeof head, f) == sizeof head &&
+               memcmp(head, signature, sizeof head) == 0;
+    if (f)
+        fclose(f);
+    return png;
+}
+
 int codec_probe_file(const char *path, codec_probe_info *info, panya_error *err)
 {
     memset(info, 0, sizeof *info);
     media_quiet_logs();
+    int png_width = 0, png_height = 0;
+    if (starts_as_png(path)) {
+        if (media_png_check(path, &png_width, &png_height, err) != 0)
+            return -1;
+        if ((long)png_width * png_height > IMAGE_MAX_DECODED_PIXELS)
+            return panya_error_set(err, PANYA_ERR_INVALID,
+                                   "%s: picture too large (%dx%d; limit %ld megapixels)", path,
+                                   png_width, png_height, IMAGE_MAX_DECODED_PIXELS / 1000000);
+    }
     AVFormatContext *fmt = NULL;
     if (media_open_input(&fmt, path, err) != 0)
         return -1;
     describe(fmt, info);
     if (fmt->pb)
         info->file_size = (uint64_t)avio_size(fmt->pb);
+    int index_rc = fmt->pb ? check_index(fmt, info->file_size, path, err) : 0;
     avformat_close_input(&fmt);
+    if (index_rc != 0)
+        return -1;
     /* The image2 demuxer trusts file extensions: a text file named .png gets here. */
     if ((info->kind == CODEC_KIND_VIDEO || info->kind == CODEC_KIND_IMAGE) &&
         (info->width <= 0 || info->height <= 0))

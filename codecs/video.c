@@ -12,6 +12,9 @@
 #include "codecs/media.h"
 #include "codecs/video_level.h"
 
+/* Encoder threads per video, never the core count (see open_video_encoder). */
+#define VIDEO_ENCODER_THREADS 1
+
 /* What the output will be, decided before anything is encoded. */
 typedef struct video_plan {
     int width, height;
@@ -89,7 +92,7 @@ static void plan_video(const codec_video_settings *s, const AVStream *st,
 }
 
 static int open_video_encoder(AVCodecContext **encp, const codec_video_settings *s,
-                              const video_plan *plan, AVRational time_base, int threads,
+                              const video_plan *plan, AVRational time_base,
                               media_output *out, panya_error *err)
 {
     bool av1 = strcmp(s->codec, "av1") == 0;
@@ -111,9 +114,12 @@ static int open_video_encoder(AVCodecContext **encp, const codec_video_settings 
     enc->color_range = AVCOL_RANGE_MPEG;
     enc->rc_max_rate = (int64_t)s->maxrate_kbps * 1000;
     enc->rc_buffer_size = s->bufsize_kbps * 1000;
-    /* x264's frame threads stall on each other; like x264 itself we run 1.5 per core to
-     * keep `threads` cores busy. With one core per transcode (parallel packs) it is one. */
-    enc->thread_count = threads > 1 ? threads + threads / 2 : 1;
+    /* One encoder thread: x264's frame threads under a VBV and SVT-AV1 with lp > 1 give
+     * different bytes from run to run, and any count taken from the machine would make
+     * the output depend on it. The same input gives the same bytes anywhere; packs get
+     * their parallelism from encoding several files at once. */
+    enc->thread_count = VIDEO_ENCODER_THREADS;
+    enc->flags |= AV_CODEC_FLAG_BITEXACT;
     if (out->ctx->oformat->flags & AVFMT_GLOBALHEADER)
         enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     AVDictionary *opts = NULL;
@@ -123,7 +129,7 @@ static int open_video_encoder(AVCodecContext **encp, const codec_video_settings 
     av_dict_set(&opts, "preset", s->preset, 0);
     if (av1) {
         /* SVT-AV1 takes its thread budget as logical processors. */
-        snprintf(value, sizeof value, "lp=%d", threads);
+        snprintf(value, sizeof value, "lp=%d", VIDEO_ENCODER_THREADS);
         av_dict_set(&opts, "svtav1-params", value, 0);
     } else {
         av_dict_set(&opts, "profile", s->profile, 0);
@@ -248,6 +254,7 @@ typedef struct video_job {
     int64_t decoded_frames;
     bool measure;
     video_check check;
+    media_track track;
 } video_job;
 
 static int encode_filtered(video_job *v, panya_error *err)
@@ -275,17 +282,22 @@ static int encode_filtered(video_job *v, panya_error *err)
 static int decode_video(video_job *v, const AVPacket *pkt, panya_error *err)
 {
     int rc = avcodec_send_packet(v->dec, pkt);
+    if (pkt)
+        media_track_packet(&v->track, rc >= 0 || rc == AVERROR_EOF);
     if (rc < 0 && rc != AVERROR_EOF && pkt)
-        return 0; /* a damaged packet: skip it, as players do */
+        return 0; /* a damaged packet: skip it, as players do (counted in track) */
     for (;;) {
         rc = avcodec_receive_frame(v->dec, v->frame);
         if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
             return 0;
-        if (rc == AVERROR_INVALIDDATA)
+        if (rc == AVERROR_INVALIDDATA) {
+            v->track.bad_packets++;
             continue;
+        }
         if (rc < 0)
             return media_av_error(err, PANYA_ERR_INVALID, rc, v->job->source_path,
                                   "video does not decode");
+        media_track_frame(&v->track, v->frame);
         if (v->frame->width != v->dec->width || v->frame->height != v->dec->height ||
             v->frame->format != v->dec->pix_fmt) {
             av_frame_unref(v->frame);
@@ -326,6 +338,7 @@ static int setup(video_job *v, panya_error *err)
     if (v->video_index < 0)
         return panya_error_set(err, PANYA_ERR_INVALID, "%s: no video stream", job->source_path);
     AVStream *st = v->in->streams[v->video_index];
+    media_track_init(&v->track, v->in, st, "video");
     if (media_open_decoder(&v->dec, st, job->threads, 0, job->source_path, err) != 0)
         return -1;
     if (v->dec->width <= 0 || v->dec->height <= 0 || v->dec->pix_fmt == AV_PIX_FMT_NONE)
@@ -343,7 +356,7 @@ static int setup(video_job *v, panya_error *err)
     if (media_output_open(&v->out, "mp4", job->output_path, err) != 0)
         return -1;
     AVRational time_base = av_buffersink_get_time_base(v->filter.sink);
-    if (open_video_encoder(&v->enc, s, &plan, time_base, job->threads, &v->out, err) != 0)
+    if (open_video_encoder(&v->enc, s, &plan, time_base, &v->out, err) != 0)
         return -1;
     v->stream = avformat_new_stream(v->out.ctx, NULL);
     if (!v->stream || avcodec_parameters_from_context(v->stream->codecpar, v->enc) < 0)
@@ -414,6 +427,9 @@ static int run(video_job *v, panya_error *err)
     if (v->measure && check_packet(&v->check, NULL, err) != 0)
         return -1;
     if (v->has_audio && media_audio_feed(&v->audio, NULL, &v->out, err) != 0)
+        return -1;
+    if (media_track_verdict(&v->track, v->job->source_path, err) != 0 ||
+        (v->has_audio && media_track_verdict(&v->audio.track, v->job->source_path, err) != 0))
         return -1;
     return media_output_commit(&v->out, err);
 }

@@ -6,7 +6,8 @@
 
 typedef struct panya_error {
     int code;           /* an enum panya_status value; PANYA_OK when no error */
-    char message[2048]; /* one line, naming the file (and line) concerned */
+    char message[2048]; /* one line, naming the file (and line) concerned; a longer text
+                         * keeps its head and its end (the reason), with "…" between */
 } panya_error;
 
 /* Records an error and returns -1, so callers can write `return panya_error_set(...)`. */

@@ -1,16 +1,23 @@
 #include "common/output_file.h"
 
+#include "common/cleanup.h"
+
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static void release(panya_output_file *out)
 {
+    if (out->temp_path)
+        panya_cleanup_remove(out->temp_path);
     free(out->final_path);
     free(out->temp_path);
     out->final_path = out->temp_path = NULL;
@@ -55,9 +62,16 @@ int panya_output_open(panya_output_file *out, const char *final_path, panya_erro
     if (out->fd < 0) {
         int saved = errno;
         panya_error_errno(err, PANYA_ERR_OUTPUT, saved, "%s: cannot create output", final_path);
+        free(out->temp_path);
+        out->temp_path = NULL;
         release(out);
         return -1;
     }
+    /* Removed by the SIGINT/SIGTERM handler; a failed registration only loses that. The
+     * lock tells a later run's sweep that the file is in use; the kernel drops it when
+     * this process ends, however it ends. */
+    panya_cleanup_add(out->temp_path);
+    flock(out->fd, LOCK_EX | LOCK_NB);
     /* mkostemp makes the file private (0600); outputs get the usual 0666 less umask. */
     mode_t mask = umask(0);
     umask(mask);
@@ -146,4 +160,57 @@ void panya_output_abort(panya_output_file *out)
     if (out->temp_path)
         unlink(out->temp_path);
     release(out);
+}
+
+/* True when name is "." + target + ".tmp-" + 6 characters (what panya_output_open makes). */
+static bool is_temp_of(const char *name, const char *target)
+{
+    size_t len = strlen(target);
+    return name[0] == '.' && strncmp(name + 1, target, len) == 0 &&
+           strncmp(name + 1 + len, ".tmp-", 5) == 0 && strlen(name + 1 + len + 5) == 6;
+}
+
+/* A temporary nobody holds: its writer's lock is gone (it was killed or the card pulled);
+ * where the filesystem has no locks, one left untouched for PANYA_OUTPUT_STALE_SECONDS. */
+static bool is_stale(int dir_fd, const char *name)
+{
+    int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    bool stale = false;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            stale = true;
+        else if (errno != EWOULDBLOCK)
+            stale = time(NULL) - st.st_mtime >= PANYA_OUTPUT_STALE_SECONDS;
+    }
+    close(fd);
+    return stale;
+}
+
+size_t panya_output_sweep_stale(const char *final_path, uint64_t *freed_bytes)
+{
+    char *folder = folder_of(final_path), *copy = strdup(final_path);
+    DIR *dir = folder ? opendir(folder) : NULL;
+    size_t removed = 0;
+    if (dir && copy) {
+        const char *target = basename(copy);
+        struct dirent *entry;
+        while ((entry = readdir(dir))) {
+            struct stat st;
+            if (!is_temp_of(entry->d_name, target) || !is_stale(dirfd(dir), entry->d_name) ||
+                fstatat(dirfd(dir), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+                unlinkat(dirfd(dir), entry->d_name, 0) != 0)
+                continue;
+            removed++;
+            if (freed_bytes)
+                *freed_bytes += (uint64_t)st.st_size;
+        }
+    }
+    if (dir)
+        closedir(dir);
+    free(folder);
+    free(copy);
+    return removed;
 }

@@ -4,6 +4,7 @@
 #ifndef PANYA_COMMON_OUTPUT_FILE_H
 #define PANYA_COMMON_OUTPUT_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,5 +32,13 @@ int panya_output_commit(panya_output_file *out, panya_error *err);
 
 /* Removes the temporary file and frees out's memory; safe to call twice. */
 void panya_output_abort(panya_output_file *out);
+
+/* Without file locks, a temporary untouched for this long is taken as abandoned. */
+#define PANYA_OUTPUT_STALE_SECONDS (10 * 60)
+
+/* Removes the temporaries of final_path that an earlier, killed run left (".NAME.tmp-XXXXXX"
+ * that no live process holds: see panya_output_open's lock). Adds their sizes to
+ * *freed_bytes (may be NULL). Best effort; returns how many were removed. */
+size_t panya_output_sweep_stale(const char *final_path, uint64_t *freed_bytes);
 
 #endif

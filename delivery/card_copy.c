@@ -102,29 +102,18 @@ static int source_hash(copy_source *s, uint8_t hash[PANYA_HASH_SIZE], panya_erro
     return status;
 }
 
-/* True when `name` is a temporary file that panya_output_open made for `target`
- * (".TARGET.tmp-XXXXXX"), left behind by an interrupted copy. */
-static bool is_temp_of(const char *name, const char *target)
+/* Removes what interrupted copies left on the card (temporaries no live copy holds), before
+ * the free space is measured: they are not the card's to keep. */
+static int remove_stale_temps(card_task *t, char **final_paths)
 {
-    size_t len = strlen(target);
-    return name[0] == '.' && strncmp(name + 1, target, len) == 0 &&
-           strncmp(name + 1 + len, ".tmp-", 5) == 0 && strlen(name + 1 + len + 5) == 6;
-}
-
-static void remove_stale_temps(card_task *t)
-{
-    DIR *dir = opendir(t->dest);
-    if (!dir)
-        return;
-    struct dirent *entry;
-    while ((entry = readdir(dir))) {
-        bool ours = is_temp_of(entry->d_name, CARD_CATALOGUE_FILE);
-        for (size_t i = 0; i < t->source_count && !ours; i++)
-            ours = is_temp_of(entry->d_name, t->sources[i].name);
-        if (ours && unlinkat(dirfd(dir), entry->d_name, 0) == 0)
-            t->result->stale_removed++;
-    }
-    closedir(dir);
+    char *catalogue = join_path(t->dest, CARD_CATALOGUE_FILE);
+    if (!catalogue)
+        return -1;
+    t->result->stale_removed += panya_output_sweep_stale(catalogue, NULL);
+    for (size_t i = 0; i < t->source_count; i++)
+        t->result->stale_removed += panya_output_sweep_stale(final_paths[i], NULL);
+    free(catalogue);
+    return 0;
 }
 
 enum existing { EXISTING_NONE, EXISTING_IDENTICAL, EXISTING_DIFFERENT };
@@ -300,7 +289,8 @@ static int list_bundles(const char *dest, char ***names, size_t *count, panya_er
         (*count)++;
     }
     closedir(dir);
-    qsort(*names, *count, sizeof **names, compare_names);
+    if (*count) /* qsort(NULL, 0, ...) is undefined behaviour */
+        qsort(*names, *count, sizeof **names, compare_names);
     return 0;
 }
 
@@ -441,13 +431,16 @@ static void *run_card(void *arg)
             panya_error_oom(&err);
             goto done;
         }
+    if (remove_stale_temps(t, final_paths) != 0) {
+        panya_error_oom(&err);
+        goto done;
+    }
     if (card_fs_probe(t->dest, &t->fs, &err) != 0)
         goto done;
     probed = true;
     res->fat = t->fs.fat;
     res->free_space_known = t->fs.free_known;
     res->free_bytes = t->fs.free_bytes;
-    remove_stale_temps(t);
     if (plan_card(t, final_paths, todo, &err) != 0)
         goto done;
     for (size_t i = 0; i < t->source_count; i++) {

@@ -9,8 +9,9 @@
 #include <stdint.h>
 
 /* Largest object, and largest reference, that a reference frame may involve: both are held
- * in memory while decoding. The writer never makes larger ones; readers refuse them. */
-#define OBJECT_REFERENCE_MAX_SIZE (32u * 1024 * 1024)
+ * in memory while decoding, on phones too. The writer never makes larger ones; readers
+ * refuse them. */
+#define OBJECT_REFERENCE_MAX_SIZE (8u * 1024 * 1024)
 
 /* Decompresses `frame` (one zstd frame made against `reference`) into out, which has room
  * for exactly `size` bytes. Returns 0 when the frame decodes to exactly `size` bytes, -1

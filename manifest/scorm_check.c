@@ -1,5 +1,6 @@
 #include "manifest/scorm_check.h"
 
+#include <ctype.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdio.h>
@@ -26,26 +27,61 @@ static bool has_extension(const char *path, const char *ext)
     return len > ext_len && strcasecmp(path + len - ext_len, ext) == 0;
 }
 
+/* Other formats a SCORM package gets confused with: a marker file name and what to say. */
+static const struct other_kind {
+    const char *marker; /* base name, ASCII case ignored */
+    const char *kind;
+    const char *hint;
+} other_kinds[] = {
+    {"cmi5.xml", "cmi5", "a cmi5 course; it needs a cmi5-capable LMS"},
+    {"tincan.xml", "xAPI (TinCan)", "an xAPI (TinCan) package; it needs an LRS-backed player"},
+    {"h5p.json", "H5P",
+     "an H5P package (.h5p); H5P players and LMS H5P plugins open it, SCORM runtimes do not"},
+    {"moodle_backup.xml", "Moodle course backup",
+     "a Moodle course backup (.mbz); restore it in Moodle: it is not a SCORM package"},
+};
+
 /* Another e-learning format's marker file, or NULL. */
-static const char *other_format(const scorm_files *files, const char **marker)
+static const struct other_kind *other_format(const scorm_files *files, const char **marker)
 {
     for (size_t i = 0; i < files->count; i++) {
         const char *name = base_name(files->paths[i]);
         *marker = files->paths[i];
-        if (strcasecmp(name, "cmi5.xml") == 0)
-            return "cmi5";
-        if (strcasecmp(name, "tincan.xml") == 0)
-            return "xAPI (TinCan)";
-        if (strcasecmp(name, "h5p.json") == 0)
-            return "H5P";
+        for (size_t k = 0; k < sizeof other_kinds / sizeof other_kinds[0]; k++)
+            if (strcasecmp(name, other_kinds[k].marker) == 0)
+                return &other_kinds[k];
     }
+    static const struct other_kind aicc = {"", "AICC",
+                                           "an AICC course (.au/.crs/.des files); it needs an "
+                                           "AICC-capable LMS"};
     for (size_t i = 0; i < files->count; i++) {
         *marker = files->paths[i];
         if (has_extension(files->paths[i], ".au") || has_extension(files->paths[i], ".crs") ||
             has_extension(files->paths[i], ".des"))
-            return "AICC";
+            return &aicc;
     }
     return NULL;
+}
+
+static void report_other_format(const struct other_kind *other, const char *marker,
+                                scorm_report *report)
+{
+    scorm_report_set(report, &report->not_scorm_kind, other->kind);
+    scorm_report_add(report, SCORM_RULE_NOT_SCORM, marker, 0, 0,
+                     "not a SCORM package: this is %s (found %s); SCORM packages have an "
+                     "imsmanifest.xml at the root",
+                     other->hint, marker);
+}
+
+bool scorm_check_other_format_marker(const char *path, scorm_report *report)
+{
+    for (size_t k = 0; k < sizeof other_kinds / sizeof other_kinds[0]; k++)
+        if (strcasecmp(base_name(path), other_kinds[k].marker) == 0) {
+            report->last_stage = SCORM_STAGE_MANIFEST_PRESENT;
+            report_other_format(&other_kinds[k], path, report);
+            return true;
+        }
+    return false;
 }
 
 /* Stage 1 when the root has no imsmanifest.xml: say where one is, or what the package is. */
@@ -82,13 +118,9 @@ static void report_missing_manifest(const scorm_files *files, scorm_report *repo
         return;
     }
     const char *marker = NULL;
-    const char *kind = other_format(files, &marker);
-    if (kind) {
-        scorm_report_set(report, &report->not_scorm_kind, kind);
-        scorm_report_add(report, SCORM_RULE_NOT_SCORM, marker, 0, 0,
-                         "not a SCORM package: this looks like %s content (%s); SCORM packages "
-                         "have an imsmanifest.xml at the root",
-                         kind, marker);
+    const struct other_kind *other = other_format(files, &marker);
+    if (other) {
+        report_other_format(other, marker, report);
     } else if (files->count == 0) {
         scorm_report_set(report, &report->not_scorm_kind, "empty");
         scorm_report_add(report, SCORM_RULE_NOT_SCORM, "", 0, 0,
@@ -182,20 +214,59 @@ static char *trimmed_content(xmlNodePtr node)
     return text;
 }
 
-static const char *edition_name(const char *schemaversion)
+static const char *const edition_names[] = {
+    [SCORM_EDITION_12] = "SCORM 1.2",
+    [SCORM_EDITION_2004_2ND] = "SCORM 2004 2nd Edition",
+    [SCORM_EDITION_2004_3RD] = "SCORM 2004 3rd Edition",
+    [SCORM_EDITION_2004_4TH] = "SCORM 2004 4th Edition",
+    [SCORM_EDITION_2004_UNKNOWN] = "SCORM 2004 (edition unknown)",
+};
+
+/* The exact ADL spelling of each 2004 edition's <schemaversion>. */
+static bool exact_edition(const char *text, scorm_edition *edition)
 {
-    if (strcmp(schemaversion, "CAM 1.3") == 0)
-        return "SCORM 2004 2nd Edition";
-    if (strcmp(schemaversion, "2004 3rd Edition") == 0)
-        return "SCORM 2004 3rd Edition";
-    if (strcmp(schemaversion, "2004 4th Edition") == 0)
-        return "SCORM 2004 4th Edition";
-    return NULL;
+    static const struct {
+        const char *text;
+        scorm_edition edition;
+    } exact[] = {{"CAM 1.3", SCORM_EDITION_2004_2ND},
+                 {"2004 3rd Edition", SCORM_EDITION_2004_3RD},
+                 {"2004 4th Edition", SCORM_EDITION_2004_4TH}};
+    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+        if (strcmp(text, exact[i].text) == 0) {
+            *edition = exact[i].edition;
+            return true;
+        }
+    return false;
+}
+
+/* What authoring tools write instead ("2004 4th edition", "SCORM 2004 3rd Edition", "1.3",
+ * "cam 1.3"): runtimes read these, so the edition is taken from them with a warning. */
+static bool lenient_edition(const char *text, scorm_edition *edition)
+{
+    char folded[64];
+    size_t n = 0;
+    for (const char *p = text; *p && n + 1 < sizeof folded; p++)
+        if (*p != ' ' && *p != '\t')
+            folded[n++] = (char)tolower((unsigned char)*p);
+    folded[n] = '\0';
+    const char *rest = strncmp(folded, "scorm", 5) == 0 ? folded + 5 : folded;
+    if (strcmp(rest, "cam1.3") == 0 || strcmp(rest, "1.3") == 0 || strcmp(rest, "2004") == 0 ||
+        strcmp(rest, "20042ndedition") == 0)
+        *edition = strcmp(rest, "2004") == 0 ? SCORM_EDITION_2004_UNKNOWN : SCORM_EDITION_2004_2ND;
+    else if (strcmp(rest, "20043rdedition") == 0)
+        *edition = SCORM_EDITION_2004_3RD;
+    else if (strcmp(rest, "20044thedition") == 0)
+        *edition = SCORM_EDITION_2004_4TH;
+    else
+        return false;
+    return true;
 }
 
 /* Stage 3 metadata: exactly one block, schema "ADL SCORM", a schemaversion naming the version. */
-static void check_metadata(xmlNodePtr root, scorm_family family, scorm_report *report)
+static void check_metadata(xmlNodePtr root, scorm_family family, scorm_edition *edition,
+                           scorm_report *report)
 {
+    *edition = family == SCORM_FAMILY_12 ? SCORM_EDITION_12 : SCORM_EDITION_2004_UNKNOWN;
     xmlNodePtr metadata = NULL;
     int blocks = 0;
     for (xmlNodePtr child = root->children; child; child = child->next)
@@ -204,8 +275,7 @@ static void check_metadata(xmlNodePtr root, scorm_family family, scorm_report *r
     const char *expected = family == SCORM_FAMILY_12
                                ? "'1.2'"
                                : "'CAM 1.3' (2nd Edition), '2004 3rd Edition' or '2004 4th Edition'";
-    scorm_report_set(report, &report->version,
-                     family == SCORM_FAMILY_12 ? "SCORM 1.2" : "SCORM 2004 (edition unknown)");
+    scorm_report_set(report, &report->version, edition_names[*edition]);
     if (blocks == 0)
         scorm_report_add(report, SCORM_RULE_METADATA_MISSING, MANIFEST, xmlGetLineNo(root), 0,
                          "the manifest has no <metadata> block; add <metadata><schema>ADL "
@@ -214,10 +284,8 @@ static void check_metadata(xmlNodePtr root, scorm_family family, scorm_report *r
     else if (blocks > 1)
         scorm_report_add(report, SCORM_RULE_METADATA_MISSING, MANIFEST, xmlGetLineNo(metadata), 0,
                          "the manifest has %d <metadata> blocks; it needs exactly one", blocks);
-    {
-        if (!metadata)
-            return;
-    }
+    if (!metadata)
+        return;
     xmlNodePtr schema = NULL, version = NULL;
     int versions = 0;
     for (xmlNodePtr child = metadata->children; child; child = child->next) {
@@ -244,23 +312,37 @@ static void check_metadata(xmlNodePtr root, scorm_family family, scorm_report *r
         return;
     }
     char *text = trimmed_content(version);
-    const char *name = NULL;
-    if (text)
-        name = family == SCORM_FAMILY_12 ? (strcmp(text, "1.2") == 0 ? "SCORM 1.2" : NULL)
-                                         : edition_name(text);
-    if (name)
-        scorm_report_set(report, &report->version, name);
-    else
+    const char *value = text ? text : "";
+    scorm_edition found = *edition;
+    bool exact = family == SCORM_FAMILY_12 ? strcmp(value, "1.2") == 0
+                                           : exact_edition(value, &found);
+    bool lenient = !exact && family == SCORM_FAMILY_2004 && lenient_edition(value, &found);
+    if (exact || lenient) {
+        *edition = found;
+        scorm_report_set(report, &report->version, edition_names[found]);
+    }
+    if (lenient)
+        scorm_report_add(report, SCORM_RULE_METADATA_SCHEMAVERSION, MANIFEST,
+                         xmlGetLineNo(version), 0,
+                         "<schemaversion> is '%s'; runtimes read it as %s, but ADL spells it "
+                         "%s",
+                         value, edition_names[found],
+                         found == SCORM_EDITION_2004_2ND   ? "'CAM 1.3'"
+                         : found == SCORM_EDITION_2004_3RD ? "'2004 3rd Edition'"
+                         : found == SCORM_EDITION_2004_4TH ? "'2004 4th Edition'"
+                                                           : expected);
+    else if (!exact)
         scorm_report_add(report, SCORM_RULE_METADATA_SCHEMAVERSION, MANIFEST,
                          xmlGetLineNo(version), 0,
                          "<schemaversion> is '%s'; with the %s namespace it must be %s",
-                         text ? text : "", family == SCORM_FAMILY_12 ? "SCORM 1.2" : "SCORM 2004",
+                         value, family == SCORM_FAMILY_12 ? "SCORM 1.2" : "SCORM 2004",
                          expected);
     xmlFree(text);
 }
 
 /* Stage 3. Returns false when the document is not a SCORM manifest at all. */
-static bool check_root(xmlDocPtr doc, scorm_family *family, scorm_report *report)
+static bool check_root(xmlDocPtr doc, scorm_family *family, scorm_edition *edition,
+                       scorm_report *report)
 {
     xmlNodePtr root = xmlDocGetRootElement(doc);
     const char *ns = root && root->ns ? (const char *)root->ns->href : NULL;
@@ -288,7 +370,7 @@ static bool check_root(xmlDocPtr doc, scorm_family *family, scorm_report *report
                          ns ? ns : "(none)");
         return false;
     }
-    check_metadata(root, *family, report);
+    check_metadata(root, *family, edition, report);
     return true;
 }
 
@@ -363,8 +445,9 @@ int scorm_check_manifest(const scorm_files *files, const char *manifest, size_t 
 
     int status = 0;
     scorm_family family;
+    scorm_edition edition;
     report->last_stage = SCORM_STAGE_ROOT_VERSION;
-    if (!check_root(doc, &family, report))
+    if (!check_root(doc, &family, &edition, report))
         goto done;
 
     report->last_stage = SCORM_STAGE_XSD_PRESENT;
@@ -372,7 +455,7 @@ int scorm_check_manifest(const scorm_files *files, const char *manifest, size_t 
 
     report->last_stage = SCORM_STAGE_SCHEMA;
     if (options && options->schemas) {
-        if (scorm_schema_validate(options->schemas, family, doc, report, err) != 0) {
+        if (scorm_schema_validate(options->schemas, edition, doc, report, err) != 0) {
             status = -1;
             goto done;
         }

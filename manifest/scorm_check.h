@@ -4,6 +4,7 @@
 #ifndef PANYA_MANIFEST_SCORM_CHECK_H
 #define PANYA_MANIFEST_SCORM_CHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common/error.h"
@@ -23,5 +24,10 @@ typedef struct scorm_check_options {
 int scorm_check_manifest(const scorm_files *files, const char *manifest, size_t length,
                          const scorm_check_options *options, scorm_report *report,
                          panya_error *err);
+
+/* For readers that find another format's marker file (moodle_backup.xml, h5p.json, ...) in an
+ * archive that is not a zip: adds the not-scorm finding with its hint and returns true; false
+ * when path is no known marker. */
+bool scorm_check_other_format_marker(const char *path, scorm_report *report);
 
 #endif

@@ -35,12 +35,26 @@ long scorm_href_resolve(const char *href, const char *what, long line, const sco
                          "%s '%s' is on the network; offline phones cannot load it, so ship "
                          "the file in the package",
                          what, href);
-        return -1;
+        return SCORM_HREF_EXTERNAL;
     }
     if (strchr(href, '\\')) {
+        /* Browsers read '\\' as '/' in http(s) URLs, so LMSs play these Windows-made hrefs;
+         * resolve them the same way and say so. */
         scorm_report_add(report, SCORM_RULE_HREF_BACKSLASH, MANIFEST, line, 0,
-                         "%s '%s' contains a backslash; use '/' between folders", what, href);
-        return -1;
+                         "%s '%s' contains a backslash; browsers read it as '/', but use '/' "
+                         "between folders",
+                         what, href);
+        char *slashed = strdup(href);
+        if (!slashed) {
+            report->out_of_memory = true;
+            return -1;
+        }
+        for (char *p = slashed; *p; p++)
+            if (*p == '\\')
+                *p = '/';
+        long found = scorm_href_resolve(slashed, what, line, files, report);
+        free(slashed);
+        return found;
     }
     if (href[0] == '/' || (isalpha((unsigned char)href[0]) && href[1] == ':')) {
         scorm_report_add(report, SCORM_RULE_HREF_ABSOLUTE, MANIFEST, line, 0,

@@ -8,8 +8,11 @@
 
 /* Resolves a package-relative href (already joined with any xml:base): %-decodes it, drops
  * query and fragment, resolves "." and "..", and looks the file up; marks it referenced.
+ * Backslashes count as '/' (as browsers read them), with an href-backslash finding.
  * Adds href-* findings attributed to `what` ("resource 'r1' href") at line. Returns the file
- * index, or -1 when the href is external, unsafe or names no file. */
+ * index; SCORM_HREF_EXTERNAL for a URL (not a package file, not broken); -1 when the href is
+ * unsafe or names no file. */
+#define SCORM_HREF_EXTERNAL (-2L)
 long scorm_href_resolve(const char *href, const char *what, long line, const scorm_files *files,
                         scorm_report *report);
 

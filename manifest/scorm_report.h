@@ -11,6 +11,15 @@ typedef enum scorm_severity {
     SCORM_WARNING,
 } scorm_severity;
 
+/* What a finding means for the two verdicts. Runtimes (Moodle, SCORM Cloud, scorm-again behind
+ * an LMS) play many packages that break ADL's rules; only PLAY findings stop a package from
+ * playing, and only they are errors. */
+typedef enum scorm_impact {
+    SCORM_IMPACT_PLAY,        /* the package will not play (or is unsafe to unpack): error */
+    SCORM_IMPACT_CONFORMANCE, /* breaks an ADL rule or the XSDs; runtimes tolerate it: warning */
+    SCORM_IMPACT_ADVICE,      /* conformant, but worth fixing for offline phones: warning */
+} scorm_impact;
+
 /* Checks run in stages, in the order of ADL's SCORM 2004 4th Edition test suite. */
 enum scorm_stage {
     SCORM_STAGE_ARCHIVE = 0, /* the zip itself: entry names, links, size bounds */
@@ -31,6 +40,7 @@ typedef enum scorm_rule_id {
     SCORM_RULE_ENTRY_UNSAFE_PATH,
     SCORM_RULE_ENTRY_LINK,
     SCORM_RULE_ENTRY_NAME_ENCODING,
+    SCORM_RULE_PACKAGE_UNREADABLE,
     SCORM_RULE_MANIFEST_MISSING,
     SCORM_RULE_MANIFEST_NOT_AT_ROOT,
     SCORM_RULE_NOT_SCORM,
@@ -68,13 +78,16 @@ typedef enum scorm_rule_id {
     SCORM_RULE_DEPENDENCY_MISSING,
     SCORM_RULE_SEQUENCING_IDREF,
     SCORM_RULE_SEQUENCING_RANGE,
+    SCORM_RULE_LAUNCH_FILE_MISSING,
+    SCORM_RULE_LAUNCH_NONE,
     SCORM_RULE_FILE_UNREFERENCED,
     SCORM_RULE_COUNT
 } scorm_rule_id;
 
 typedef struct scorm_rule {
     const char *id;          /* stable, kebab-case: what CI configurations match on */
-    scorm_severity severity;
+    scorm_severity severity; /* SCORM_ERROR exactly when impact is SCORM_IMPACT_PLAY */
+    scorm_impact impact;
     int stage;               /* an enum scorm_stage value */
     const char *summary;     /* one line, for docs and JUnit test case names */
 } scorm_rule;
@@ -91,23 +104,28 @@ typedef struct scorm_finding {
 } scorm_finding;
 
 typedef enum scorm_verdict {
-    SCORM_VERDICT_VALID,     /* no errors (warnings allowed) */
-    SCORM_VERDICT_INVALID,   /* at least one error */
-    SCORM_VERDICT_NOT_SCORM, /* another format (AICC, cmi5, xAPI, H5P) or a plain zip */
+    SCORM_VERDICT_CONFORMANT,   /* plays, and no conformance deviation was found */
+    SCORM_VERDICT_PLAYABLE,     /* plays, but deviates from ADL's rules or XSDs */
+    SCORM_VERDICT_NOT_PLAYABLE, /* at least one error: runtimes would refuse or fail it */
+    SCORM_VERDICT_NOT_SCORM,    /* another format (AICC, cmi5, xAPI, H5P, Moodle backup...) */
+    SCORM_VERDICT_UNREADABLE,   /* the path could not be read at all (permissions, I/O) */
 } scorm_verdict;
+#define SCORM_VERDICT_COUNT 5
 
 typedef struct scorm_report {
     char *package;        /* the path as the user gave it */
     char *version;        /* "SCORM 1.2", "SCORM 2004 4th Edition", ...; NULL when unknown */
     char *not_scorm_kind; /* "AICC", "cmi5", ...; set when the package is another format */
+    char *schema_set;     /* the trusted XSD set used ("scorm12", "scorm2004-3rd", ...) */
     int last_stage;       /* the last stage whose checks ran (enum scorm_stage) */
     bool schema_checked;  /* stage 5 ran against a trusted schema set */
     char *schema_note;    /* why stage 5 was skipped, when it was */
     scorm_finding *findings;
     size_t count;
     size_t capacity;
-    size_t errors;
-    size_t warnings;
+    size_t errors;      /* PLAY findings */
+    size_t warnings;    /* CONFORMANCE and ADVICE findings */
+    size_t deviations;  /* CONFORMANCE findings (also counted in warnings) */
     bool out_of_memory;   /* an allocation failed; the report is incomplete */
 } scorm_report;
 
@@ -126,10 +144,16 @@ void scorm_report_set(scorm_report *report, char **field, const char *value);
 void scorm_report_sort(scorm_report *report);
 
 scorm_verdict scorm_report_verdict(const scorm_report *report);
-/* "valid", "invalid" or "not-scorm". */
+/* Whether runtimes would play the package: SCORM, readable, and no PLAY finding. */
+bool scorm_report_playable(const scorm_report *report);
+/* Playable, and no CONFORMANCE finding. */
+bool scorm_report_conformant(const scorm_report *report);
+/* "conformant", "playable", "not-playable", "not-scorm" or "unreadable". */
 const char *scorm_verdict_name(scorm_verdict verdict);
 /* "error" or "warning". */
 const char *scorm_severity_name(scorm_severity severity);
+/* "play", "conformance" or "advice". */
+const char *scorm_impact_name(scorm_impact impact);
 
 /* Whether the checks of a rule ran for this package (false: an earlier stage stopped them,
  * or the schema set was missing). */

@@ -7,9 +7,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "common/cleanup.h"
+#include "common/temp_files.h"
 #include "packer/pack_state.h"
 #include "sources/source.h"
+
+/* Staging folders of killed packs older than this are removed by the next pack. */
+#define STALE_STAGING_SECONDS 3600
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -35,12 +41,39 @@ static void count_structure(const bundle_manifest *m, pack_summary *summary)
     }
 }
 
-static void move_strings(char ***to, size_t *to_count, char ***from, size_t *from_count)
+/* Moves the model's lines into the summary, naming unpacked files by the zips they came
+ * from rather than by the private folder they were unpacked to. */
+static void move_lines(const source_context *ctx, char ***to, size_t *to_count, char ***from,
+                       size_t *from_count)
 {
+    for (size_t i = 0; i < *from_count; i++) {
+        panya_error line = {0};
+        snprintf(line.message, sizeof line.message, "%s", (*from)[i]);
+        source_describe_error(ctx, &line);
+        char *described = strcmp(line.message, (*from)[i]) ? strdup(line.message) : NULL;
+        if (described) {
+            free((*from)[i]);
+            (*from)[i] = described;
+        }
+    }
     *to = *from;
     *to_count = *from_count;
     *from = NULL;
     *from_count = 0;
+}
+
+/* Under --keep-going, a pack that kept nothing is a failure, not an empty bundle. */
+static int check_something_left(const lesson_model *model, const bool *dropped,
+                                panya_error *err)
+{
+    if (!model->skipped_count)
+        return 0;
+    for (size_t f = 0; f < model->file_count; f++)
+        if (!dropped[f])
+            return 0;
+    return panya_error_set(err, PANYA_ERR_INVALID,
+                           "every lesson was skipped (%zu); nothing is left to pack: %s",
+                           model->skipped_count, model->skipped[0]);
 }
 
 int pack_run(const char *input, const char *out_path, const pack_options *options,
@@ -53,7 +86,8 @@ int pack_run(const char *input, const char *out_path, const pack_options *option
     char *name = input_name(input), *staging = NULL, *schema_dir = NULL;
     scorm_schema_set *schemas = NULL;
     bool *dropped = NULL;
-    int status = -1;
+    int status = -1, staging_hold = -1;
+    source_context ctx = {0};
     pack_options resolved = *options;
     if (!name) {
         panya_error_oom(err);
@@ -63,39 +97,45 @@ int pack_run(const char *input, const char *out_path, const pack_options *option
     s.options = &resolved;
     if (pack_select_profiles(&s, err) != 0)
         goto done;
-    if (s.selected_count && transcode_cache_open(&s.cache, options->cache_dir, err) != 0)
+    if (s.selected_count &&
+        transcode_cache_open_mode(&s.cache, options->cache_dir, !options->dry_run, err) < 0)
         goto done;
+    if (options->dry_run && s.cache.dir && access(s.cache.dir, F_OK) != 0)
+        transcode_cache_close(&s.cache); /* nothing cached yet, and nothing to create */
     if (s.selected_count && asprintf(&s.frame_cache, "%s/frames", s.cache.dir) < 0) {
         s.frame_cache = NULL;
         panya_error_oom(err);
         goto done;
     }
     const char *tmp = getenv("TMPDIR");
-    if (asprintf(&staging, "%s/panya-pack-XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0 ||
-        !mkdtemp(staging)) {
-        panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "cannot create a private work folder");
+    tmp = tmp && *tmp ? tmp : "/tmp";
+    panya_sweep_stale_staging(tmp, STALE_STAGING_SECONDS);
+    if (asprintf(&staging, "%s/panya-pack-XXXXXX", tmp) < 0 || !mkdtemp(staging)) {
+        panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s: cannot create a private work folder",
+                          tmp);
         goto done;
     }
+    staging_hold = panya_staging_hold(staging);
+    panya_cleanup_add(staging);
     scorm_xml_secure_init();
     if ((schema_dir = scorm_schema_dir_find(options->schema_dir)) &&
         scorm_schema_set_open(&schemas, schema_dir, err) != 0)
         goto done;
-    source_context ctx = {.staging_dir = staging, .keep_going = options->keep_going};
+    if (source_context_init(&ctx, input, out_path, staging, err) != 0)
+        goto done;
+    ctx.keep_going = options->keep_going;
     ctx.scorm.schemas = schemas;
     ctx.scorm.schema_note = "no trusted SCORM schema folder";
-    struct stat out_st;
-    if (stat(out_path, &out_st) == 0) {
-        ctx.skip_dev = out_st.st_dev;
-        ctx.skip_ino = out_st.st_ino;
-    }
     s.model = lesson_model_new(options->id ? options->id : name,
                                options->version ? options->version : "1");
     if (!s.model) {
         panya_error_oom(err);
         goto done;
     }
-    if (source_read(input, options->source_kind, &ctx, s.model, err) != 0 ||
-        lesson_model_finish(s.model, err) != 0 || pack_plan_jobs(&s, err) != 0)
+    int read_status = source_read(input, options->source_kind, &ctx, s.model, err);
+    summary->source_reader = ctx.reader;
+    summary->source_reason = ctx.reader ? strdup(ctx.reason) : NULL;
+    if (read_status != 0 || lesson_model_finish(s.model, err) != 0 || pack_plan_jobs(&s, err) != 0)
         goto done;
     if (ctx.scorm_packages && !schemas &&
         lesson_model_warn(s.model, "%u SCORM package(s) checked without schema validation: no "
@@ -103,6 +143,15 @@ int pack_run(const char *input, const char *out_path, const pack_options *option
                                    "PANYA_SCHEMA_DIR)",
                           ctx.scorm_packages) != 0) {
         panya_error_oom(err);
+        goto done;
+    }
+    if (options->dry_run) {
+        count_structure(s.model->manifest, summary);
+        for (size_t p = 0; p < s.selected_count; p++)
+            summary->profile_names[summary->profile_count++] = s.selected[p]->name;
+        status = pack_estimate(&s, summary, err);
+        summary->plan = s.model->manifest;
+        s.model->manifest = NULL;
         goto done;
     }
     pack_run_jobs(&s);
@@ -119,18 +168,20 @@ int pack_run(const char *input, const char *out_path, const pack_options *option
             goto done;
         }
     }
-    if (pack_drop_failed(&s, dropped, err) != 0)
+    if (pack_drop_failed(&s, dropped, err) != 0 || check_something_left(s.model, dropped, err) != 0)
         goto done;
     count_structure(s.model->manifest, summary);
     for (size_t p = 0; p < s.selected_count; p++)
         summary->profile_names[summary->profile_count++] = s.selected[p]->name;
     status = pack_build_bundle(&s, out_path, summary, dropped, err);
 done:
+    if (status != 0)
+        source_describe_error(&ctx, err);
     if (s.model) {
-        move_strings(&summary->skipped, &summary->skipped_count, &s.model->skipped,
-                     &s.model->skipped_count);
-        move_strings(&summary->warnings, &summary->warning_count, &s.model->warnings,
-                     &s.model->warning_count);
+        move_lines(&ctx, &summary->skipped, &summary->skipped_count, &s.model->skipped,
+                   &s.model->skipped_count);
+        move_lines(&ctx, &summary->warnings, &summary->warning_count, &s.model->warnings,
+                   &s.model->warning_count);
     }
     /* Profile names must outlive the profile set. */
     size_t total = 0;
@@ -153,8 +204,12 @@ done:
     lesson_model_free(s.model);
     if (staging) {
         nftw(staging, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        panya_cleanup_remove(staging);
+        if (staging_hold >= 0)
+            close(staging_hold);
         free(staging);
     }
+    source_context_free(&ctx);
     scorm_schema_set_free(schemas);
     free(schema_dir);
     transcode_cache_close(&s.cache);
@@ -177,6 +232,8 @@ void pack_summary_free(pack_summary *summary)
         free(summary->warnings[i]);
     free(summary->warnings);
     free(summary->profile_storage);
+    free(summary->source_reason);
+    bundle_manifest_free(summary->plan);
     memset(summary, 0, sizeof *summary);
 }
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "common/error.h"
+#include "manifest/bundle_manifest.h"
 #include "writer/bundle_writer.h"
 
 #define PACK_MAX_PROFILES 8
@@ -29,7 +30,9 @@ typedef struct pack_options {
     const char *profiles_file; /* a user's profile file, or NULL for the built-in set */
     const char *cache_dir;     /* NULL: $XDG_CACHE_HOME/panya */
     const char *schema_dir;    /* trusted SCORM XSDs, or NULL to look in the usual places */
-    bool keep_going;           /* skip broken lessons instead of failing */
+    bool keep_going;           /* skip broken lessons instead of failing (all of them: error) */
+    bool dry_run;              /* read and plan only: fill the summary with the plan and
+                                * estimates, write nothing (no bundle, no cache entries) */
     bool measure_ssim;         /* measure SSIM of every new transcode */
     int threads;               /* 0: one per core */
     uint64_t split_size;       /* write parts of whole lessons, none bigger than this; 0: one file */
@@ -72,11 +75,19 @@ typedef struct pack_summary {
     char **warnings;
     size_t warning_count;
     char *profile_storage; /* owns profile_names */
+    const char *source_reader; /* "scorm", "kpl" or "folder": which reader took the input */
+    char *source_reason;       /* why (a clause: "2 course folders ... at its top") */
+    bool dry_run;              /* a plan: profile_bytes are estimates, transcodes are needed */
+    uint64_t stored_bytes;     /* bytes of files stored unchanged (not transcoded) */
+    bundle_manifest *plan;     /* --dry-run: the courses, lessons and items it would pack */
 } pack_summary;
 
 /* Packs input (a SCORM package, a KPL course export or a folder) into out_path. The summary
  * is filled as far as the pack got, even on failure; free it with pack_summary_free.
- * Returns 0 or -1 with err set. */
+ * Zips are unpacked into a private folder in $TMPDIR (panya-pack-XXXXXX), removed at the end
+ * and on SIGINT/SIGTERM (common/cleanup.h); such folders left by a killed pack more than an
+ * hour ago are removed first. Returns 0 or -1 with err set (PANYA_ERR_INVALID when every
+ * lesson was skipped under keep_going: there is nothing to pack). */
 int pack_run(const char *input, const char *out_path, const pack_options *options,
              pack_summary *summary, panya_error *err);
 

@@ -59,6 +59,10 @@ void pack_run_jobs(pack_state *s);
  * it as skipped; a file outside any lesson is dropped alone. */
 int pack_drop_failed(pack_state *s, bool *dropped_files, panya_error *err);
 
+/* --dry-run: fills summary with the plan, each job's output found in the cache or
+ * estimated from the source's duration or picture size and the profile. Writes nothing. */
+int pack_estimate(pack_state *s, pack_summary *summary, panya_error *err);
+
 /* Writes the bundle (or the parts of --split) with every file not dropped. */
 int pack_build_bundle(pack_state *s, const char *out_path, pack_summary *summary,
                       const bool *dropped_files, panya_error *err);

@@ -32,6 +32,12 @@ static int make_folders(char *path, panya_error *err)
 
 int transcode_cache_open(transcode_cache *cache, const char *dir, panya_error *err)
 {
+    return transcode_cache_open_mode(cache, dir, true, err);
+}
+
+int transcode_cache_open_mode(transcode_cache *cache, const char *dir, bool create,
+                              panya_error *err)
+{
     cache->dir = NULL;
     const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
     int n;
@@ -48,6 +54,9 @@ int transcode_cache_open(transcode_cache *cache, const char *dir, panya_error *e
         cache->dir = NULL;
         return panya_error_oom(err);
     }
+    struct stat st;
+    if (!create)
+        return stat(cache->dir, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : 1;
     if (make_folders(cache->dir, err) != 0) {
         transcode_cache_close(cache);
         return -1;
@@ -99,6 +108,12 @@ char *transcode_cache_output_path(const transcode_cache *cache, const char *key,
         free(path);
         return NULL;
     }
+    /* A transcode killed earlier (kill -9: no signal handler ran) left its partial output. */
+    panya_output_sweep_stale(path, NULL);
+    char *meta = entry_path(cache, key, "meta");
+    if (meta)
+        panya_output_sweep_stale(meta, NULL);
+    free(meta);
     return path;
 }
 

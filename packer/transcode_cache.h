@@ -18,6 +18,10 @@ typedef struct transcode_cache {
 
 /* Opens (creating) the cache in dir, or in the default place when dir is NULL. */
 int transcode_cache_open(transcode_cache *cache, const char *dir, panya_error *err);
+/* The same without create: creates nothing (what `pack --dry-run` promises) and returns 1
+ * when the cache folder does not exist yet (cache->dir is still set; nothing is cached). */
+int transcode_cache_open_mode(transcode_cache *cache, const char *dir, bool create,
+                              panya_error *err);
 void transcode_cache_close(transcode_cache *cache);
 
 /* The key (64 hex digits) for a source and profile. */

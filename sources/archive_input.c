@@ -17,7 +17,9 @@
 struct archive_input {
     struct archive *archive;
     char *path;
+    char *display; /* what messages call the archive */
     archive_input_limits limits;
+    archive_budget *budget; /* shared by a whole pack, or NULL */
     uint64_t archive_bytes;
     uint64_t entries;
     uint64_t total_bytes;
@@ -34,6 +36,36 @@ void archive_input_default_limits(archive_input_limits *limits)
     limits->max_entries = 100000;
     limits->max_total_bytes = 8ull << 30;
     limits->max_ratio = 200;
+}
+
+void archive_budget_init(archive_budget *budget, const char *input)
+{
+    memset(budget, 0, sizeof *budget);
+    archive_input_default_limits(&budget->limits);
+    budget->max_depth = 2;
+    snprintf(budget->input, sizeof budget->input, "%s", input);
+}
+
+void archive_input_use_budget(archive_input *in, archive_budget *budget, bool from_input)
+{
+    in->budget = budget;
+    if (from_input)
+        budget->packed_bytes += in->archive_bytes;
+}
+
+int archive_input_set_display_name(archive_input *in, const char *name)
+{
+    char *copy = strdup(name);
+    if (!copy)
+        return -1;
+    free(in->display);
+    in->display = copy;
+    return 0;
+}
+
+static const char *shown(const archive_input *in)
+{
+    return in->display ? in->display : in->path;
 }
 
 /* libarchive converts names to the current locale; the C locale cannot hold Lao, so names
@@ -148,13 +180,29 @@ static int check_ratio(archive_input *in, panya_error *err)
         return panya_error_set(err, PANYA_ERR_INVALID,
                                "%s: more than %llu bytes once uncompressed; refusing to read on "
                                "(zip bomb?)",
-                               in->path, (unsigned long long)in->limits.max_total_bytes);
+                               shown(in), (unsigned long long)in->limits.max_total_bytes);
     if (in->total_bytes > RATIO_GRACE_BYTES &&
         in->total_bytes / (in->archive_bytes ? in->archive_bytes : 1) > in->limits.max_ratio)
         return panya_error_set(err, PANYA_ERR_INVALID,
                                "%s: uncompresses to more than %llu times its size; refusing to "
                                "read on (zip bomb?)",
-                               in->path, (unsigned long long)in->limits.max_ratio);
+                               shown(in), (unsigned long long)in->limits.max_ratio);
+    archive_budget *b = in->budget;
+    if (!b)
+        return 0;
+    if (b->bytes > b->limits.max_total_bytes)
+        return panya_error_set(err, PANYA_ERR_INVALID,
+                               "%s: its archives unpack to more than %llu bytes in all; stopped "
+                               "at '%s' in %s (zip bomb?)",
+                               b->input, (unsigned long long)b->limits.max_total_bytes, in->name,
+                               shown(in));
+    if (b->bytes > RATIO_GRACE_BYTES &&
+        b->bytes / (b->packed_bytes ? b->packed_bytes : 1) > b->limits.max_ratio)
+        return panya_error_set(err, PANYA_ERR_INVALID,
+                               "%s: its archives, with the archives inside them, unpack to more "
+                               "than %llu times their size; stopped at '%s' in %s (zip bomb?)",
+                               b->input, (unsigned long long)b->limits.max_ratio, in->name,
+                               shown(in));
     return 0;
 }
 
@@ -167,8 +215,10 @@ static ssize_t read_data(archive_input *in, void *buf, size_t size, panya_error 
     leave_utf8(previous);
     if (got < 0)
         return panya_error_set(err, PANYA_ERR_INVALID, "%s: entry '%s' is damaged (%s)",
-                               in->path, in->name, archive_error_string(in->archive));
+                               shown(in), in->name, archive_error_string(in->archive));
     in->total_bytes += (uint64_t)got;
+    if (in->budget)
+        in->budget->bytes += (uint64_t)got;
     if (check_ratio(in, err) != 0) {
         in->limit_hit = true;
         return -1;
@@ -204,13 +254,20 @@ int archive_input_next(archive_input *in, archive_input_entry *entry, panya_erro
     if (r == ARCHIVE_EOF)
         return 0;
     if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-        return panya_error_set(err, PANYA_ERR_INVALID, "%s: damaged zip archive (%s)", in->path,
+        return panya_error_set(err, PANYA_ERR_INVALID, "%s: damaged zip archive (%s)", shown(in),
                                archive_error_string(in->archive));
     if (++in->entries > in->limits.max_entries) {
         in->limit_hit = true;
         return panya_error_set(err, PANYA_ERR_INVALID,
-                               "%s: more than %llu entries; refusing to read on", in->path,
-                               (unsigned long long)in->limits.max_entries);
+                               "%s: more than %llu entries; refusing to read on (zip bomb?)",
+                               shown(in), (unsigned long long)in->limits.max_entries);
+    }
+    if (in->budget && ++in->budget->entries > in->budget->limits.max_entries) {
+        in->limit_hit = true;
+        return panya_error_set(err, PANYA_ERR_INVALID,
+                               "%s: its archives hold more than %llu entries in all; refusing to "
+                               "read on (zip bomb?)",
+                               in->budget->input, (unsigned long long)in->budget->limits.max_entries);
     }
 
     memset(entry, 0, sizeof *entry);
@@ -253,5 +310,6 @@ void archive_input_close(archive_input *in)
         freelocale(in->utf8_locale);
     free(in->name);
     free(in->path);
+    free(in->display);
     free(in);
 }

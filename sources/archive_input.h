@@ -21,6 +21,19 @@ typedef struct archive_input_limits {
 /* 100 000 entries, 8 GiB, ratio 200: above any real lesson, far below a bomb. */
 void archive_input_default_limits(archive_input_limits *limits);
 
+/* One budget for everything a pack unpacks, shared by every archive it opens, nested ones
+ * too, so limits do not multiply (200 x 200) when zips hold zips. The ratio is taken over
+ * the archives the input itself holds: a zip unpacked from another adds bytes, not room. */
+typedef struct archive_budget {
+    archive_input_limits limits; /* for the whole pack: the defaults */
+    unsigned max_depth;          /* zips unpacked inside zips: an export of lesson zips is 2 */
+    uint64_t bytes, entries;     /* unpacked so far */
+    uint64_t packed_bytes;       /* sizes of the archives read straight from the input */
+    char input[1024];            /* the input as the user named it: what a bomb error names */
+} archive_budget;
+
+void archive_budget_init(archive_budget *budget, const char *input);
+
 enum archive_input_kind {
     ARCHIVE_INPUT_FILE,
     ARCHIVE_INPUT_DIRECTORY,
@@ -47,6 +60,16 @@ typedef struct archive_input archive_input;
  * PANYA_ERR_INVALID when it is not a zip archive. limits NULL means the defaults. */
 int archive_input_open(archive_input **out, const char *path, const archive_input_limits *limits,
                        panya_error *err);
+
+/* Counts what in reads against budget as well as its own limits; from_input says that the
+ * archive is part of the input (not unpacked from another), so its size adds to the room the
+ * ratio allows. Exceeding the budget is PANYA_ERR_INVALID naming budget->input (a zip bomb).
+ * budget must outlive in. */
+void archive_input_use_budget(archive_input *in, archive_budget *budget, bool from_input);
+
+/* The name messages give the archive instead of its path (an unpacked copy's path means
+ * nothing to the user): "export.zip: course/1 l.zip". Copied. */
+int archive_input_set_display_name(archive_input *in, const char *name);
 
 /* Moves to the next entry, first reading (and counting) what is left of the current one.
  * Returns 1 with *entry filled, 0 at the end, -1 with err set (PANYA_ERR_INVALID: damaged

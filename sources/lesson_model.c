@@ -1,6 +1,5 @@
 #include "sources/lesson_model.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,22 +128,52 @@ int lesson_model_finish(lesson_model *model, panya_error *err)
     return 0;
 }
 
+/* The value of the digit at s (ASCII 0-9 or Lao ໐-໙, U+0ED0-U+0ED9: E0 BB 90-99), and its
+ * length in bytes; 0 when s is not a digit. */
+static size_t digit_at(const char *s, int *value)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] >= '0' && p[0] <= '9') {
+        *value = p[0] - '0';
+        return 1;
+    }
+    if (p[0] == 0xE0 && p[1] == 0xBB && p[2] >= 0x90 && p[2] <= 0x99) {
+        *value = p[2] - 0x90;
+        return 3;
+    }
+    return 0;
+}
+
+/* Reads the number at *s: skips leading zeros, stores up to `size` digit values (most
+ * significant first) and returns how many digits it has. Advances *s past it. */
+static size_t read_number(const char **s, int *digits, size_t size)
+{
+    size_t count = 0, len;
+    int value;
+    while ((len = digit_at(*s, &value))) {
+        *s += len;
+        if (count == 0 && value == 0)
+            continue;
+        if (count < size)
+            digits[count] = value;
+        count++;
+    }
+    return count;
+}
+
 int lesson_name_compare(const char *a, const char *b)
 {
+    int va, vb;
     while (*a && *b) {
-        if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
-            while (*a == '0')
-                a++;
-            while (*b == '0')
-                b++;
-            size_t la = strspn(a, "0123456789"), lb = strspn(b, "0123456789");
+        if (digit_at(a, &va) && digit_at(b, &vb)) {
+            /* "10 Wind" after "2 Rain", and "໑໐" after "໒" (Lao digits are numbers too). */
+            int da[64], db[64];
+            size_t la = read_number(&a, da, 64), lb = read_number(&b, db, 64);
             if (la != lb)
                 return la < lb ? -1 : 1;
-            int cmp = strncmp(a, b, la);
-            if (cmp)
-                return cmp;
-            a += la;
-            b += lb;
+            for (size_t i = 0; i < la && i < 64; i++)
+                if (da[i] != db[i])
+                    return da[i] < db[i] ? -1 : 1;
             continue;
         }
         if (*a != *b)

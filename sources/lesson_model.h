@@ -44,7 +44,8 @@ int lesson_model_warn(lesson_model *model, const char *fmt, ...)
 /* Orders files by bundle path; two sources giving the same path is an error naming it. */
 int lesson_model_finish(lesson_model *model, panya_error *err);
 
-/* Compares names the way people number lessons: "2 Rain" before "10 Wind". */
+/* Compares names the way people number lessons: "2 Rain" before "10 Wind"; Lao digits
+ * (໐-໙) are numbers like 0-9, so "໒ ..." comes before "໑໐ ...". */
 int lesson_name_compare(const char *a, const char *b);
 
 #endif

@@ -10,6 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include "manifest/scorm_check.h"
 
 #define MANIFEST "imsmanifest.xml"
@@ -72,6 +75,43 @@ static int read_zip_manifest(archive_input *in, package *pkg, size_t limit, pany
     return 0;
 }
 
+/* message without a leading "path: ": findings are printed under the package's name. */
+static const char *without_path(const char *message, const char *path)
+{
+    size_t len = strlen(path);
+    if (strncmp(message, path, len) == 0 && message[len] == ':' && message[len + 1] == ' ')
+        return message + len + 2;
+    return message;
+}
+
+/* Entries looked at when a package is not a zip: a Moodle backup's moodle_backup.xml comes
+ * early in the tar, and looking further would inflate a whole course for nothing. */
+#define SNIFF_ENTRIES_MAX 2000
+
+/* A gzip'd (or plain) tar, as Moodle writes .mbz backups: whether it holds another format's
+ * marker file, which then becomes the not-scorm finding. */
+static bool sniff_other_archive(const char *path, scorm_report *report)
+{
+    struct archive *a = archive_read_new();
+    if (!a)
+        return false;
+    archive_read_support_filter_gzip(a);
+    archive_read_support_format_tar(a);
+    bool found = false;
+    if (archive_read_open_filename(a, path, 64 * 1024) == ARCHIVE_OK) {
+        struct archive_entry *entry;
+        for (int i = 0; !found && i < SNIFF_ENTRIES_MAX &&
+                        archive_read_next_header(a, &entry) == ARCHIVE_OK;
+             i++) {
+            const char *name = archive_entry_pathname(entry);
+            if (name && !strchr(name, '/'))
+                found = scorm_check_other_format_marker(name, report);
+        }
+    }
+    archive_read_free(a);
+    return found;
+}
+
 /* Returns 0 when the archive was read (findings may say it is damaged), -1 on I/O or OOM. */
 static int load_zip(const char *path, const scorm_validate_options *options, package *pkg,
                     scorm_report *report, panya_error *err)
@@ -83,9 +123,9 @@ static int load_zip(const char *path, const scorm_validate_options *options, pac
             *err = open_err;
             return -1;
         }
-        scorm_report_add(report, SCORM_RULE_ARCHIVE_UNREADABLE, "", 0, 0,
-                         "the package is not a zip archive that can be read (%s)",
-                         open_err.message);
+        if (!sniff_other_archive(path, report))
+            scorm_report_add(report, SCORM_RULE_ARCHIVE_UNREADABLE, "", 0, 0,
+                             "%s", without_path(open_err.message, path));
         return 0;
     }
     int status = 0;
@@ -126,14 +166,14 @@ static int load_zip(const char *path, const scorm_validate_options *options, pac
         }
     }
     if (status == 0 && r < 0) {
-        if (read_err.code == PANYA_ERR_INTERNAL) {
+        if (read_err.code == PANYA_ERR_INTERNAL || read_err.code == PANYA_ERR_NOMEM) {
             *err = read_err;
             status = -1;
         } else {
             scorm_report_add(report,
                              archive_input_limit_hit(in) ? SCORM_RULE_ARCHIVE_LIMITS
                                                          : SCORM_RULE_ARCHIVE_UNREADABLE,
-                             "", 0, 0, "%s", read_err.message);
+                             "", 0, 0, "%s", without_path(read_err.message, path));
         }
     }
     archive_input_close(in);
@@ -242,12 +282,26 @@ static int walk_folder(folder_walk *walk, const char *relative, int depth, panya
     return status;
 }
 
+/* A path that cannot be read is a finding of its own, so a run over many packages reports it
+ * and goes on; the message drops the path when it starts with it (the report names it). */
+static void report_unreadable(const char *path, panya_error *err, scorm_report *report)
+{
+    const char *message = without_path(err->message, path);
+    report->last_stage = SCORM_STAGE_ARCHIVE;
+    scorm_report_add(report, SCORM_RULE_PACKAGE_UNREADABLE, "", 0, 0, "cannot read it: %s",
+                     message);
+    panya_error_clear(err);
+}
+
 int scorm_validate_package(const char *path, const scorm_validate_options *options,
                            scorm_report *report, panya_error *err)
 {
     struct stat st;
-    if (stat(path, &st) != 0)
-        return panya_error_errno(err, PANYA_ERR_USAGE, errno, "%s", path);
+    if (stat(path, &st) != 0) {
+        panya_error_errno(err, PANYA_ERR_USAGE, errno, "%s", path);
+        report_unreadable(path, err, report);
+        return report->out_of_memory ? panya_error_oom(err) : 0;
+    }
     package pkg = {0};
     scorm_files_init(&pkg.files);
     report->last_stage = SCORM_STAGE_ARCHIVE;
@@ -258,10 +312,17 @@ int scorm_validate_package(const char *path, const scorm_validate_options *optio
     } else {
         status = load_zip(path, options, &pkg, report, err);
     }
-    bool archive_failed = false;
+    if (status != 0 && err->code != PANYA_ERR_NOMEM && err->code != PANYA_ERR_INTERNAL) {
+        report_unreadable(path, err, report);
+        status = 1; /* reported; no further stage runs */
+    }
+    bool archive_failed = status != 0;
     for (size_t i = 0; i < report->count; i++)
         archive_failed |= report->findings[i].rule == SCORM_RULE_ARCHIVE_UNREADABLE ||
-                          report->findings[i].rule == SCORM_RULE_ARCHIVE_LIMITS;
+                          report->findings[i].rule == SCORM_RULE_ARCHIVE_LIMITS ||
+                          report->findings[i].rule == SCORM_RULE_NOT_SCORM;
+    if (status == 1)
+        status = 0;
     if (status == 0 && scorm_files_finish(&pkg.files) != 0)
         status = panya_error_oom(err);
     if (status == 0 && !archive_failed) {
@@ -281,7 +342,7 @@ int scorm_validate_package(const char *path, const scorm_validate_options *optio
     }
     if (status == 0 && report->out_of_memory)
         status = panya_error_oom(err);
-    if (status != 0)
+    if (status != 0 && strncmp(err->message, path, strlen(path)) != 0)
         panya_error_prefix(err, "%s: ", path);
     scorm_report_sort(report);
     free(pkg.manifest);
@@ -305,8 +366,11 @@ static int find_in(const char *dir, scorm_files *list, int depth, panya_error *e
     if (depth >= MAX_FOLDER_DEPTH)
         return 0;
     DIR *d = opendir(dir);
-    if (!d)
-        return panya_error_errno(err, PANYA_ERR_USAGE, errno, "%s", dir);
+    if (!d) {
+        /* Listed as a package: validating it reports why it cannot be read, and the search
+         * goes on with the other folders. */
+        return scorm_files_add(list, dir) == 0 ? 0 : panya_error_oom(err);
+    }
     int status = 0;
     struct dirent *e;
     while (status == 0 && (e = readdir(d))) {

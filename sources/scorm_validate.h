@@ -19,14 +19,16 @@ typedef struct scorm_validate_options {
 } scorm_validate_options;
 
 /* Validates the package at path into report (initialised by the caller). Returns 0 whatever
- * the package's verdict; -1 with err set only when path cannot be read at all
- * (PANYA_ERR_USAGE) or the check failed (PANYA_ERR_INTERNAL). */
+ * the package's verdict; a path or file that cannot be read is a package-unreadable finding
+ * (verdict "unreadable"). -1 with err set only when the check itself failed (out of memory:
+ * PANYA_ERR_INTERNAL). */
 int scorm_validate_package(const char *path, const scorm_validate_options *options,
                            scorm_report *report, panya_error *err);
 
 /* Adds to packages (initialised by the caller) the packages under dir: each folder holding an
- * imsmanifest.xml (not descended into) and each *.zip file; then sorts the list. Returns 0,
- * or -1 with err set. */
+ * imsmanifest.xml (not descended into), each *.zip file, and each folder
+ * that cannot be listed (validating it reports why); then sorts the list. Returns 0, or -1
+ * with err set (out of memory). */
 int scorm_find_packages(const char *dir, scorm_files *packages, panya_error *err);
 
 #endif

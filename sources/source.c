@@ -1,16 +1,14 @@
 #include "sources/source.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include "sources/archive_input.h"
-#include "sources/source_folder.h"
+#include "common/temp_files.h"
 
 static const source_reader *const readers[] = {
     &source_reader_scorm,
@@ -19,6 +17,56 @@ static const source_reader *const readers[] = {
     NULL,
 };
 
+int source_context_init(source_context *ctx, const char *input, const char *out_path,
+                        const char *staging_dir, panya_error *err)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->staging_dir = staging_dir;
+    archive_budget_init(&ctx->budget, input);
+    struct stat st;
+    if (out_path && stat(out_path, &st) == 0) {
+        ctx->skip_dev = st.st_dev;
+        ctx->skip_ino = st.st_ino;
+    }
+    if (out_path) {
+        char *copy = strdup(out_path), *copy2 = strdup(out_path);
+        if (!copy || !copy2) {
+            free(copy);
+            free(copy2);
+            return panya_error_oom(err);
+        }
+        ctx->output_folder = realpath(dirname(copy), NULL);
+        const char *base = basename(copy2);
+        size_t n = strlen(base);
+        if (n > 6 && strcasecmp(base + n - 6, ".panya") == 0)
+            n -= 6;
+        ctx->output_stem = strndup(base, n);
+        free(copy);
+        free(copy2);
+        if (!ctx->output_stem)
+            return panya_error_oom(err);
+    }
+    if (stat(input, &st) == 0 && S_ISDIR(st.st_mode) &&
+        folder_root_open(&ctx->input_root, input, err) != 0)
+        return -1;
+    if (staging_dir && folder_root_open(&ctx->staging_root, staging_dir, err) != 0)
+        return -1;
+    return 0;
+}
+
+void source_context_free(source_context *ctx)
+{
+    free(ctx->output_folder);
+    free(ctx->output_stem);
+    folder_root_close(&ctx->input_root);
+    folder_root_close(&ctx->staging_root);
+    for (unsigned i = 0; i < ctx->origin_count; i++)
+        free(ctx->origins[i]);
+    free(ctx->origins);
+    free(ctx->origin_depths);
+    memset(ctx, 0, sizeof *ctx);
+}
+
 int source_read(const char *path, const char *kind, source_context *ctx, lesson_model *model,
                 panya_error *err)
 {
@@ -26,14 +74,221 @@ int source_read(const char *path, const char *kind, source_context *ctx, lesson_
     if (stat(path, &st) != 0)
         return panya_error_errno(err, PANYA_ERR_USAGE, errno, "%s", path);
     for (size_t i = 0; readers[i]; i++) {
-        if (kind ? strcmp(kind, readers[i]->name) == 0 : readers[i]->claims(path))
+        int taken;
+        if (readers[i] == &source_reader_scorm)
+            ctx->reason[0] = '\0';
+        if (kind) {
+            taken = strcmp(kind, readers[i]->name) == 0;
+            if (taken)
+                snprintf(ctx->reason, sizeof ctx->reason, "--source %s was given", kind);
+        } else {
+            taken = readers[i]->detect(path, ctx, ctx->reason, sizeof ctx->reason, err);
+        }
+        if (taken < 0)
+            return -1;
+        if (taken) {
+            ctx->reader = readers[i]->name;
             return readers[i]->read(path, "", ctx, model, err);
+        }
     }
     if (kind)
         return panya_error_set(err, PANYA_ERR_USAGE,
                                "unknown source kind '%s' (scorm, kpl or folder)", kind);
     return panya_error_set(err, PANYA_ERR_USAGE,
                            "%s: not a SCORM package, a KPL course export or a folder", path);
+}
+
+/* Names operating systems, file managers and editors leave in folders they touch. */
+static const char *const leftover_names[] = {
+    "Thumbs.db", "ehthumbs.db", "desktop.ini", ".DS_Store", "__MACOSX", ".Spotlight-V100",
+    ".Trashes", ".fseventsd", ".TemporaryItems", ".directory", "$RECYCLE.BIN",
+    "System Volume Information", ".localized",
+};
+
+static bool is_leftover(const char *name)
+{
+    for (size_t i = 0; i < sizeof leftover_names / sizeof leftover_names[0]; i++)
+        if (strcasecmp(name, leftover_names[i]) == 0)
+            return true;
+    size_t n = strlen(name);
+    return strncmp(name, "._", 2) == 0 ||                    /* macOS resource forks */
+           strncmp(name, "~$", 2) == 0 ||                    /* Office lock files */
+           (n > 1 && name[n - 1] == '~') ||                  /* editor backups */
+           (name[0] == '.' && n > 4 &&
+            (strcmp(name + n - 4, ".swp") == 0 || strcmp(name + n - 4, ".swo") == 0));
+}
+
+/* "STEM.N.panya" */
+static bool is_output_part(const char *stem, const char *name)
+{
+    size_t s = strlen(stem);
+    if (strncmp(name, stem, s) != 0 || name[s] != '.')
+        return false;
+    const char *p = name + s + 1;
+    size_t digits = strspn(p, "0123456789");
+    return digits > 0 && strcasecmp(p + digits, ".panya") == 0;
+}
+
+const char *source_left_out(const source_context *ctx, const char *folder,
+                            const folder_entry *entry)
+{
+    const char *name = entry->name;
+    if (entry->dev == ctx->skip_dev && entry->ino == ctx->skip_ino && ctx->skip_ino)
+        return "the output bundle";
+    if (panya_temp_name(name))
+        return "a temporary file of panya (left by an interrupted run)";
+    if (is_leftover(name))
+        return "left behind by the operating system or an editor";
+    size_t n = strlen(name);
+    if (ctx->output_folder && ctx->output_stem && is_output_part(ctx->output_stem, name)) {
+        char *real = realpath(folder, NULL);
+        bool same = real && strcmp(real, ctx->output_folder) == 0;
+        free(real);
+        if (same)
+            return "a part of the output bundle";
+    }
+    if (entry->kind == FOLDER_ENTRY_FILE && n > 6 && strcasecmp(name + n - 6, ".panya") == 0)
+        return "a panya bundle (an earlier output?), not a lesson";
+    return NULL;
+}
+
+int source_list(source_context *ctx, const char *folder, folder_entries *out,
+                lesson_model *model, panya_error *err)
+{
+    if (folder_read(source_root_for(ctx, folder), folder, out, err) != 0)
+        return -1;
+    int status = 0;
+    for (size_t i = 0; i < out->note_count && status == 0 && model; i++) {
+        char *shown = source_display_path(ctx, out->notes[i]);
+        status = !shown || lesson_model_warn(model, "%s", shown) ? panya_error_oom(err) : 0;
+        free(shown);
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < out->count; i++) {
+        folder_entry *e = &out->items[i];
+        const char *why = source_left_out(ctx, folder, e);
+        if (!why) {
+            out->items[kept++] = *e;
+            continue;
+        }
+        if (status == 0 && model) {
+            char *shown = source_display_path(ctx, e->disk_path);
+            status = !shown || lesson_model_warn(model, "%s: ignored (%s)", shown, why)
+                         ? panya_error_oom(err)
+                         : 0;
+            free(shown);
+        }
+        free(e->name);
+        free(e->disk_path);
+    }
+    out->count = kept;
+    if (status != 0)
+        folder_entries_free(out);
+    return status;
+}
+
+const folder_root *source_root_for(const source_context *ctx, const char *path)
+{
+    size_t n = ctx->staging_dir ? strlen(ctx->staging_dir) : 0;
+    if (n && strncmp(path, ctx->staging_dir, n) == 0 && (path[n] == '/' || !path[n]))
+        return &ctx->staging_root;
+    return &ctx->input_root;
+}
+
+/* When path lies in staging folder N: N's origin and where the rest starts. */
+static const char *staging_origin(const source_context *ctx, const char *path, const char **rest)
+{
+    size_t n = ctx->staging_dir ? strlen(ctx->staging_dir) : 0;
+    if (!n || strncmp(path, ctx->staging_dir, n) != 0 || path[n] != '/')
+        return NULL;
+    char *end;
+    unsigned long index = strtoul(path + n + 1, &end, 10);
+    if (end == path + n + 1 || index >= ctx->origin_count || (*end >= '0' && *end <= '9') ||
+        (*end >= 'A' && *end <= 'z'))
+        return NULL;
+    *rest = *end == '/' ? end + 1 : end;
+    return ctx->origins[index];
+}
+
+char *source_staging_folder(source_context *ctx, const char *zip_path, panya_error *err)
+{
+    const char *rest;
+    unsigned depth = 1;
+    const char *origin_of_zip = staging_origin(ctx, zip_path, &rest);
+    for (unsigned i = 0; origin_of_zip && i < ctx->origin_count; i++)
+        if (ctx->origins[i] == origin_of_zip)
+            depth = ctx->origin_depths[i] + 1;
+    char *origin = source_display_path(ctx, zip_path);
+    if (!origin) {
+        panya_error_oom(err);
+        return NULL;
+    }
+    if (depth > ctx->budget.max_depth) {
+        panya_error_set(err, PANYA_ERR_INVALID,
+                        "%s: zips nested more than %u deep (%s); refusing to unpack on (zip bomb?)",
+                        ctx->budget.input, ctx->budget.max_depth, origin);
+        free(origin);
+        return NULL;
+    }
+    char *path = NULL;
+    char **grown = realloc(ctx->origins, (ctx->origin_count + 1) * sizeof *grown);
+    if (grown)
+        ctx->origins = grown;
+    unsigned *depths = grown ? realloc(ctx->origin_depths,
+                                       (ctx->origin_count + 1) * sizeof *depths) : NULL;
+    if (depths)
+        ctx->origin_depths = depths;
+    if (!depths || asprintf(&path, "%s/%u", ctx->staging_dir, ctx->origin_count) < 0) {
+        free(origin);
+        panya_error_oom(err);
+        return NULL;
+    }
+    if (mkdir(path, 0700) != 0) {
+        panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "cannot create a private work folder");
+        free(origin);
+        free(path);
+        return NULL;
+    }
+    ctx->origin_depths[ctx->origin_count] = depth;
+    ctx->origins[ctx->origin_count++] = origin;
+    return path;
+}
+
+char *source_display_path(const source_context *ctx, const char *path)
+{
+    const char *rest;
+    const char *origin = staging_origin(ctx, path, &rest);
+    if (!origin)
+        return strdup(path);
+    char *s = NULL;
+    if (asprintf(&s, "%s%s%s", origin, *rest ? ": " : "", rest) < 0)
+        return NULL;
+    return s;
+}
+
+void source_describe_error(const source_context *ctx, panya_error *err)
+{
+    if (!ctx->staging_dir || !strstr(err->message, ctx->staging_dir))
+        return;
+    char out[sizeof err->message];
+    size_t used = 0, n = strlen(ctx->staging_dir);
+    const char *p = err->message;
+    while (*p && used + 1 < sizeof out) {
+        const char *rest;
+        const char *origin = strncmp(p, ctx->staging_dir, n) == 0 ? staging_origin(ctx, p, &rest)
+                                                                  : NULL;
+        if (!origin) {
+            out[used++] = *p++;
+            continue;
+        }
+        used += (size_t)snprintf(out + used, sizeof out - used, "%s%s", origin,
+                                 *rest && !strchr(":' ", *rest) ? ": " : "");
+        if (used >= sizeof out)
+            used = sizeof out - 1;
+        p = rest;
+    }
+    out[used] = '\0';
+    memcpy(err->message, out, used + 1);
 }
 
 char *source_join(const char *prefix, const char *name)
@@ -44,159 +299,10 @@ char *source_join(const char *prefix, const char *name)
     return s;
 }
 
-char *source_staging_folder(source_context *ctx, panya_error *err)
+bool source_is_zip_name(const char *name)
 {
-    char *path = NULL;
-    if (asprintf(&path, "%s/%u", ctx->staging_dir, ctx->next_staging++) < 0) {
-        panya_error_oom(err);
-        return NULL;
-    }
-    if (mkdir(path, 0700) != 0) {
-        panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s: cannot create", path);
-        free(path);
-        return NULL;
-    }
-    return path;
-}
-
-/* Creates the folders leading to `relative` below dest. */
-static int make_parents(const char *dest, const char *relative, panya_error *err)
-{
-    char *path = source_join(dest, relative);
-    if (!path)
-        return panya_error_oom(err);
-    for (char *p = path + strlen(dest) + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(path, 0700) != 0 && errno != EEXIST) {
-            panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s: cannot create", path);
-            free(path);
-            return -1;
-        }
-        *p = '/';
-    }
-    free(path);
-    return 0;
-}
-
-static int unzip_entry(archive_input *in, const char *zip_path, const char *dest,
-                       const char *name, panya_error *err)
-{
-    if (make_parents(dest, name, err) != 0)
-        return -1;
-    char *path = source_join(dest, name);
-    if (!path)
-        return panya_error_oom(err);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s: cannot unpack '%s'", zip_path, name);
-        free(path);
-        return -1;
-    }
-    static __thread char buf[1 << 16];
-    int status = 0;
-    for (;;) {
-        ssize_t n = archive_input_read(in, buf, sizeof buf, err);
-        if (n < 0) {
-            panya_error_prefix(err, "%s: ", zip_path);
-            status = -1;
-            break;
-        }
-        if (n == 0)
-            break;
-        if (write(fd, buf, (size_t)n) != n) {
-            status = panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s: cannot unpack", path);
-            break;
-        }
-    }
-    close(fd);
-    free(path);
-    return status;
-}
-
-int source_unzip(const char *zip_path, const char *dest, panya_error *err)
-{
-    archive_input *in;
-    if (archive_input_open(&in, zip_path, NULL, err) != 0)
-        return -1;
-    archive_input_entry entry;
-    int rc, status = 0;
-    while (status == 0 && (rc = archive_input_next(in, &entry, err)) == 1) {
-        if (entry.problems & ARCHIVE_INPUT_UNSAFE_PATH)
-            status = panya_error_set(err, PANYA_ERR_INVALID,
-                                     "%s: entry '%s' would be written outside the package",
-                                     zip_path, entry.name);
-        else if (entry.kind == ARCHIVE_INPUT_LINK)
-            status = panya_error_set(err, PANYA_ERR_INVALID,
-                                     "%s: entry '%s' is a link (links are not unpacked)",
-                                     zip_path, entry.name);
-        else if (entry.kind == ARCHIVE_INPUT_DIRECTORY)
-            status = make_parents(dest, entry.name, err) ? -1 : 0;
-        else if (entry.kind == ARCHIVE_INPUT_FILE)
-            status = unzip_entry(in, zip_path, dest, entry.name, err);
-    }
-    if (status == 0 && rc < 0) {
-        panya_error_prefix(err, "%s: ", zip_path);
-        status = -1;
-    }
-    archive_input_close(in);
-    return status;
-}
-
-int source_zip_roots(const char *zip_path, bool *has_manifest, bool *has_index,
-                     bool *all_in_folders, panya_error *err)
-{
-    *has_manifest = *has_index = false;
-    bool in_folders = true, any = false;
-    archive_input *in;
-    if (archive_input_open(&in, zip_path, NULL, err) != 0)
-        return -1;
-    archive_input_entry entry;
-    int rc;
-    while ((rc = archive_input_next(in, &entry, err)) == 1) {
-        if (entry.kind != ARCHIVE_INPUT_FILE)
-            continue;
-        any = true;
-        in_folders = in_folders && strchr(entry.name, '/') != NULL;
-        if (strcmp(entry.name, "imsmanifest.xml") == 0)
-            *has_manifest = true;
-        else if (strcmp(entry.name, "index.html") == 0 || strcmp(entry.name, "index.htm") == 0)
-            *has_index = true;
-    }
-    archive_input_close(in);
-    if (all_in_folders)
-        *all_in_folders = any && in_folders;
-    if (rc < 0)
-        panya_error_prefix(err, "%s: ", zip_path);
-    return rc < 0 ? -1 : 0;
-}
-
-int source_add_folder_files(const char *folder, const char *bundle_prefix,
-                            const source_context *ctx, lesson_model *model, panya_error *err)
-{
-    folder_listing listing;
-    if (folder_list(folder, ctx->skip_dev, ctx->skip_ino, &listing, err) != 0)
-        return -1;
-    int status = 0;
-    for (size_t i = 0; i < listing.file_count && status == 0; i++) {
-        char *bundle_path = source_join(bundle_prefix, listing.files[i].relative_path);
-        status = bundle_path ? lesson_model_add_file(model, bundle_path,
-                                                     listing.files[i].disk_path, err)
-                             : panya_error_oom(err);
-        free(bundle_path);
-    }
-    for (size_t i = 0; i < listing.folder_count && status == 0; i++) {
-        char *bundle_path = source_join(bundle_prefix, listing.empty_folders[i]);
-        status = bundle_path ? lesson_model_add_folder(model, bundle_path, err)
-                             : panya_error_oom(err);
-        free(bundle_path);
-    }
-    for (size_t i = 0; i < listing.warning_count && status == 0; i++)
-        if (lesson_model_warn(model, "%s/%s", folder, listing.warnings[i]) != 0)
-            status = panya_error_oom(err);
-    folder_listing_free(&listing);
-    return status;
+    size_t n = strlen(name);
+    return n > 4 && strcasecmp(name + n - 4, ".zip") == 0;
 }
 
 int source_add_title(manifest_titles *titles, const char *text)

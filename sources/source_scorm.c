@@ -12,27 +12,32 @@
 #include "sources/source.h"
 
 
-static bool is_zip_name(const char *path)
-{
-    size_t n = strlen(path);
-    return n > 4 && strcasecmp(path + n - 4, ".zip") == 0;
-}
-
-static bool scorm_claims(const char *path)
+int source_is_scorm(const source_context *ctx, const char *path, panya_error *err)
 {
     struct stat st;
     if (stat(path, &st) != 0)
-        return false;
+        return 0;
     if (S_ISDIR(st.st_mode)) {
         char *manifest = source_join(path, "imsmanifest.xml");
         bool found = manifest && access(manifest, F_OK) == 0;
         free(manifest);
         return found;
     }
+    if (!S_ISREG(st.st_mode) || !source_is_zip_name(path))
+        return 0;
     bool has_manifest = false, has_index = false;
-    panya_error ignored = {0};
-    return S_ISREG(st.st_mode) && is_zip_name(path) &&
-           source_zip_roots(path, &has_manifest, &has_index, NULL, &ignored) == 0 && has_manifest;
+    if (source_zip_roots(ctx, path, &has_manifest, &has_index, NULL, err) != 0)
+        return -1;
+    return has_manifest;
+}
+
+static int scorm_detect(const char *path, source_context *ctx, char *why, size_t why_size,
+                        panya_error *err)
+{
+    int rc = source_is_scorm(ctx, path, err);
+    if (rc == 1)
+        snprintf(why, why_size, "imsmanifest.xml at its root");
+    return rc;
 }
 
 /* The default organization's title, read from the unpacked imsmanifest.xml (NULL if none). */
@@ -81,15 +86,17 @@ static char *organization_title(const char *folder)
     return title;
 }
 
-/* One line about an invalid package: the verdict and its first finding. */
-static void describe_invalid(const scorm_report *report, const char *path, char *out, size_t size)
+/* One line about a package that will not play: the verdict and its first error. shown is the
+ * package as the user knows it; a package unpacked from a zip cannot be validated by its
+ * path, so the advice says where it is. */
+static void describe_invalid(const scorm_report *report, const char *path, const char *shown,
+                             char *out, size_t size)
 {
     if (scorm_report_verdict(report) == SCORM_VERDICT_NOT_SCORM) {
-        snprintf(out, size, "%s: not a SCORM package%s%s", path,
+        snprintf(out, size, "%s: not a SCORM package%s%s%s", shown,
                  report->not_scorm_kind ? " (it looks like " : "",
-                 report->not_scorm_kind ? report->not_scorm_kind : "");
-        if (report->not_scorm_kind)
-            strncat(out, ")", size - strlen(out) - 1);
+                 report->not_scorm_kind ? report->not_scorm_kind : "",
+                 report->not_scorm_kind ? ")" : "");
         return;
     }
     const scorm_finding *first = NULL;
@@ -97,13 +104,18 @@ static void describe_invalid(const scorm_report *report, const char *path, char 
         if (scorm_rules[report->findings[i].rule].severity == SCORM_ERROR)
             first = &report->findings[i];
     if (!first) {
-        snprintf(out, size, "%s: invalid SCORM package", path);
+        snprintf(out, size, "%s: this SCORM package will not play", shown);
         return;
     }
-    snprintf(out, size, "%s: invalid SCORM package (%zu errors; run 'panya validate %s'): %s: "
-             "%s:%ld: %s",
-             path, report->errors, path, scorm_rules[first->rule].id, first->file, first->line,
-             first->message);
+    char advice[1200];
+    if (strcmp(path, shown) == 0)
+        snprintf(advice, sizeof advice, "run 'panya validate %s'", path);
+    else
+        snprintf(advice, sizeof advice, "take it out of the zip and run 'panya validate' on it");
+    snprintf(out, size, "%s: this SCORM package will not play (%zu error%s; %s): %s: %s:%ld: %s",
+             shown, report->errors, report->errors == 1 ? "" : "s", advice,
+             scorm_rules[first->rule].id, first->file[0] ? first->file : "(package)",
+             first->line, first->message);
 }
 
 int source_scorm_add_package(const char *path, const char *bundle_prefix, source_context *ctx,
@@ -113,33 +125,51 @@ int source_scorm_add_package(const char *path, const char *bundle_prefix, source
     scorm_report report;
     if (scorm_report_init(&report, path) != 0)
         return panya_error_oom(err);
+    char *shown = source_display_path(ctx, path);
+    if (!shown) {
+        scorm_report_free(&report);
+        return panya_error_oom(err);
+    }
     int status = scorm_validate_package(path, &ctx->scorm, &report, err);
     ctx->scorm_packages++;
+    if (status != 0)
+        source_describe_error(ctx, err);
     if (status == 0) {
         scorm_report_sort(&report);
-        if (scorm_report_verdict(&report) != SCORM_VERDICT_VALID) {
+        if (!scorm_report_playable(&report)) {
             char line[2048];
-            describe_invalid(&report, path, line, sizeof line);
+            describe_invalid(&report, path, shown, line, sizeof line);
             if (ctx->keep_going) {
                 status = lesson_model_skip(model, "%s", line) ? panya_error_oom(err) : 1;
             } else {
                 status = panya_error_set(err, PANYA_ERR_INVALID, "%s", line);
             }
+        } else if (report.warnings) {
+            /* It plays, so it is packed; what it breaks is worth a line, not a refusal. */
+            const scorm_finding *first = &report.findings[0];
+            if (lesson_model_warn(model,
+                                  "%s: plays, but has %zu warning%s (%zu ADL conformance "
+                                  "deviation%s; run 'panya validate %s'), first: [%s] %s",
+                                  path, report.warnings, report.warnings == 1 ? "" : "s",
+                                  report.deviations, report.deviations == 1 ? "" : "s", path,
+                                  scorm_rules[first->rule].id, first->message) != 0)
+                status = panya_error_oom(err);
         }
     }
     scorm_report_free(&report);
+    free(shown);
     if (status != 0)
         return status;
     struct stat st;
     if (stat(path, &st) != 0)
         return panya_error_errno(err, PANYA_ERR_USAGE, errno, "%s", path);
-    char *folder = S_ISDIR(st.st_mode) ? strdup(path) : source_staging_folder(ctx, err);
+    char *folder = S_ISDIR(st.st_mode) ? strdup(path) : source_staging_folder(ctx, path, err);
     if (!folder)
         return S_ISDIR(st.st_mode) ? panya_error_oom(err) : -1;
     if (!S_ISDIR(st.st_mode))
-        status = source_unzip(path, folder, err);
+        status = source_unzip(ctx, path, folder, err);
     if (status == 0)
-        status = source_add_folder_files(folder, bundle_prefix, ctx, model, err);
+        status = source_add_folder_files(ctx, folder, bundle_prefix, model, err);
     if (status == 0)
         *title = organization_title(folder);
     free(folder);
@@ -175,6 +205,6 @@ static int scorm_read(const char *path, const char *bundle_prefix, source_contex
 
 const source_reader source_reader_scorm = {
     .name = "scorm",
-    .claims = scorm_claims,
+    .detect = scorm_detect,
     .read = scorm_read,
 };

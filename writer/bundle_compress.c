@@ -12,6 +12,7 @@
 #include "common/thread_pool.h"
 #include "writer/compress_internal.h"
 #include "writer/frame_cache.h"
+#include "writer/object_spool.h"
 
 #define DICT_MIN_OBJECTS 8           /* fewer samples than this train poor dictionaries */
 #define DICT_MIN_SAMPLE_BYTES 16384
@@ -26,6 +27,11 @@ static void estimate_job(void *ctx, size_t i)
 {
     compress_job_state *s = ctx;
     const compress_input *in = &s->in[i];
+    if (strcmp(in->dict_class, "other") == 0 && object_looks_incompressible(in))
+        s->incompressible[i] = true;
+    /* Large objects take no part in the dictionary decision (their estimates stay 0). */
+    if (s->incompressible[i] || in->size > OBJECT_STREAM_MIN_SIZE)
+        return;
     uint8_t *owned;
     const uint8_t *data = compress_input_bytes(in, &owned, &s->errors[i]);
     if (!data)
@@ -56,10 +62,20 @@ static void final_job(void *ctx, size_t i)
         size_t size;
         uint8_t *frame = data ? compress_reference_frame(s, i, data, &size) : NULL;
         free(owned);
-        if (frame && size < in->size)
-            s->out[i] = (compress_output){frame, size, -1, s->reference[i]};
-        else
-            free(frame);
+        uint64_t offset;
+        if (frame && size < in->size &&
+            object_spool_put(s->spool, frame, size, &offset, &s->errors[i]) == 0)
+            s->out[i] = (compress_output){true, offset, size, -1, s->reference[i]};
+        free(frame);
+        return;
+    }
+    if (s->incompressible[i])
+        return;
+    if (in->size > OBJECT_STREAM_MIN_SIZE) {
+        uint64_t offset, size;
+        if (object_spool_compress_stream(s->spool, in, s->level, &offset, &size,
+                                         &s->errors[i]) == 0 && size < in->size)
+            s->out[i] = (compress_output){true, offset, size, -1, -1};
         return;
     }
     const dictionary_class *cls = &s->classes[s->class_of[i]];
@@ -87,7 +103,10 @@ static void final_job(void *ctx, size_t i)
         free(frame);
         return;
     }
-    s->out[i] = (compress_output){frame, size, cdict ? cls->output_index : -1, -1};
+    uint64_t offset;
+    if (object_spool_put(s->spool, frame, size, &offset, &s->errors[i]) == 0)
+        s->out[i] = (compress_output){true, offset, size, cdict ? cls->output_index : -1, -1};
+    free(frame);
 }
 
 static int class_index(dictionary_class *classes, size_t *class_count, const char *name)
@@ -151,7 +170,7 @@ static int train_class(dictionary_class *cls, int c, const compress_input *in, s
 {
     size_t total = 0, samples = 0, content_size = 0;
     for (size_t i = 0; i < count; i++) {
-        if (class_of[i] != c)
+        if (class_of[i] != c || in[i].size > OBJECT_STREAM_MIN_SIZE)
             continue;
         size_t take = in[i].size < DICT_SAMPLE_PREFIX ? (size_t)in[i].size : DICT_SAMPLE_PREFIX;
         if (total + take <= DICT_MAX_SAMPLE_TOTAL) {
@@ -172,7 +191,7 @@ static int train_class(dictionary_class *cls, int c, const compress_input *in, s
         goto oom;
     size_t used = 0, n = 0, content_used = 0;
     for (size_t i = 0; i < count; i++) {
-        if (class_of[i] != c)
+        if (class_of[i] != c || in[i].size > OBJECT_STREAM_MIN_SIZE)
             continue;
         size_t take = in[i].size < DICT_SAMPLE_PREFIX ? (size_t)in[i].size : DICT_SAMPLE_PREFIX;
         bool sample = n < samples && used + take <= total;
@@ -277,7 +296,7 @@ static void choose_dictionaries(compress_job_state *s, size_t count, size_t clas
 
 int bundle_compress_objects(const compress_input *in, size_t count, int level, int threads,
                             bool train_dictionaries, bool use_references,
-                            const char *frame_cache,
+                            const char *frame_cache, struct object_spool *spool,
                             compress_output *out, compress_dictionary **dicts,
                             size_t *dict_count, panya_error *err)
 {
@@ -291,13 +310,15 @@ int bundle_compress_objects(const compress_input *in, size_t count, int level, i
     dictionary_class classes[16] = {0}; /* one per mime_type_dictionary_class value */
     size_t class_count = 0;
     compress_job_state s = {.in = in, .out = out, .classes = classes, .level = level,
-                            .frame_cache = frame_cache};
+                            .frame_cache = frame_cache, .spool = spool};
     s.class_of = calloc(count, sizeof *s.class_of);
     s.plain_estimate = calloc(count, sizeof *s.plain_estimate);
     s.dict_estimate = calloc(count, sizeof *s.dict_estimate);
     s.use_dict = calloc(count, sizeof *s.use_dict);
     s.errors = calloc(count, sizeof *s.errors);
-    if (!s.class_of || !s.plain_estimate || !s.dict_estimate || !s.use_dict || !s.errors) {
+    s.incompressible = calloc(count, sizeof *s.incompressible);
+    if (!s.class_of || !s.plain_estimate || !s.dict_estimate || !s.use_dict || !s.errors ||
+        !s.incompressible) {
         panya_error_oom(err);
         goto done;
     }
@@ -377,10 +398,8 @@ int bundle_compress_objects(const compress_input *in, size_t count, int level, i
     status = 0;
 done:
     if (status != 0)
-        for (size_t i = 0; i < count; i++) {
-            free(out[i].data);
-            out[i].data = NULL;
-        }
+        for (size_t i = 0; i < count; i++)
+            out[i] = (compress_output){.dict_index = -1, .reference = -1};
     for (size_t c = 0; c < class_count; c++) {
         free(classes[c].dict);
         free(classes[c].stored);
@@ -394,5 +413,6 @@ done:
     free(s.use_dict);
     free(s.reference);
     free(s.errors);
+    free(s.incompressible);
     return status;
 }

@@ -14,6 +14,7 @@
 #include "libpanya/bundle_format.h"
 #include "writer/path_table_build.h"
 #include "writer/bundle_sign.h"
+#include "writer/object_spool.h"
 #include "common/mime.h"
 
 #define TABLES_LEVEL 19 /* manifest and path table: small, read often, worth the effort */
@@ -341,9 +342,9 @@ out:
 }
 
 /* Lays out and writes dictionaries and objects; fills each object's index entry. */
-static int write_objects(bundle_writer *w, panya_output_file *out, compress_output *compressed,
-                         const size_t *compressible_of, const size_t *object_of,
-                         const compress_dictionary *dicts,
+static int write_objects(bundle_writer *w, panya_output_file *out, object_spool *spool,
+                         compress_output *compressed, const size_t *compressible_of,
+                         const size_t *object_of, const compress_dictionary *dicts,
                          bundle_dict_entry *dict_entries, size_t dict_count, panya_error *err)
 {
     for (size_t d = 0; d < dict_count; d++) {
@@ -364,7 +365,7 @@ static int write_objects(bundle_writer *w, panya_output_file *out, compress_outp
         bundle_index_entry *e = &o->entry;
         memcpy(e->hash, o->hash, PANYA_HASH_SIZE);
         e->size = o->size;
-        if (c && c->data) {
+        if (c && c->compressed) {
             e->method = c->reference >= 0 ? BUNDLE_METHOD_REFERENCE : BUNDLE_METHOD_ZSTD;
             e->dict_id = (uint16_t)(c->dict_index + 1);
             /* An object number for now: write_tables turns it into an index position. */
@@ -372,7 +373,7 @@ static int write_objects(bundle_writer *w, panya_output_file *out, compress_outp
             w->stats.referencing_objects += c->reference >= 0;
             e->offset = out->written;
             e->stored_size = c->size;
-            if (panya_output_write(out, c->data, c->size, err) != 0)
+            if (object_spool_copy(spool, c->spool_offset, c->size, out, err) != 0)
                 return -1;
             w->stats.compressed_objects++;
             continue;
@@ -403,11 +404,16 @@ int bundle_writer_finish(bundle_writer *w, const char *out_path, const uint8_t *
     size_t dict_count = 0;
     bundle_dict_entry *dict_entries = NULL;
     panya_output_file out = {.fd = -1};
+    object_spool *spool = NULL;
     int status = -1;
     if (!compressible_of || !object_of || !inputs || !outputs) {
         panya_error_oom(err);
         goto done;
     }
+    /* What a killed pack left next to the output (its lock is gone) is removed first. */
+    panya_output_sweep_stale(out_path, NULL);
+    if (!(spool = object_spool_create(out_path, err)))
+        goto done;
     for (size_t i = 0; i < w->count; i++) {
         const writer_object *o = &w->objects[i];
         compressible_of[i] = SIZE_MAX;
@@ -426,7 +432,8 @@ int bundle_writer_finish(bundle_writer *w, const char *out_path, const uint8_t *
     }
     if (bundle_compress_objects(inputs, compressible, w->options.compression_level,
                                 w->options.threads, !w->options.no_dictionaries,
-                                !w->options.no_references, w->options.frame_cache, outputs,
+                                !w->options.no_references, w->options.frame_cache, spool,
+                                outputs,
                                 &dicts, &dict_count, err) != 0)
         goto done;
     dict_entries = calloc(dict_count ? dict_count : 1, sizeof *dict_entries);
@@ -439,7 +446,7 @@ int bundle_writer_finish(bundle_writer *w, const char *out_path, const uint8_t *
     uint8_t header[BUNDLE_HEADER_SIZE];
     bundle_encode_header(header);
     if (panya_output_write(&out, header, sizeof header, err) != 0 ||
-        write_objects(w, &out, outputs, compressible_of, object_of, dicts, dict_entries,
+        write_objects(w, &out, spool, outputs, compressible_of, object_of, dicts, dict_entries,
                       dict_count, err) ||
         write_tables(w, &out, manifest, manifest_len, dict_entries, dict_count, err)) {
         panya_output_abort(&out);
@@ -449,8 +456,7 @@ int bundle_writer_finish(bundle_writer *w, const char *out_path, const uint8_t *
     w->stats.bundle_bytes = out.written;
     status = panya_output_commit(&out, err);
 done:
-    for (size_t i = 0; outputs && i < compressible; i++)
-        free(outputs[i].data);
+    object_spool_free(spool);
     for (size_t d = 0; d < dict_count; d++) {
         free(dicts[d].data);
         free(dicts[d].stored);

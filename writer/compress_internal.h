@@ -42,6 +42,8 @@ typedef struct compress_job_state {
     dictionary_class *classes;
     int level;
     const char *frame_cache; /* folder of frames kept between packs, or NULL */
+    struct object_spool *spool;
+    bool *incompressible; /* unknown types whose sample did not shrink: stored raw */
     panya_error *errors; /* one per input, so jobs never share state */
 } compress_job_state;
 

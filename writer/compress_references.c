@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "common/thread_pool.h"
+#include "libpanya/object_reference.h"
 #include "writer/frame_cache.h"
+#include "writer/object_spool.h"
 #include "writer/reference_select.h"
 
 /* Proposal rounds: a proposal that fails is rejected and the objects are proposed again, so
@@ -26,9 +28,19 @@ typedef struct reference_state {
     size_t *reference_estimate;
 } reference_state;
 
+/* Objects held whole in memory and worth compressing take part; streamed (large) and
+ * incompressible ones do not. */
+static bool takes_part(const compress_job_state *s, size_t i)
+{
+    return !s->incompressible[i] && s->in[i].size <= OBJECT_STREAM_MIN_SIZE &&
+           s->in[i].size <= OBJECT_REFERENCE_MAX_SIZE && s->plain_estimate[i] > 0;
+}
+
 static void sketch_job(void *ctx, size_t i)
 {
     reference_state *rs = ctx;
+    if (!takes_part(rs->s, i))
+        return;
     uint8_t *owned;
     const uint8_t *data = compress_input_bytes(&rs->s->in[i], &owned, &rs->s->errors[i]);
     if (data)
@@ -97,8 +109,8 @@ int compress_choose_references(compress_job_state *s, size_t count, int threads,
         goto done;
     for (size_t i = 0; i < count; i++) {
         rs.estimated_against[i] = -1;
-        objects[i] = (reference_object){&rs.sketches[i], s->in[i].name, s->in[i].size,
-                                        rejected + i * ROUNDS, 0};
+        objects[i] = (reference_object){takes_part(s, i) ? &rs.sketches[i] : NULL,
+                                        s->in[i].name, s->in[i].size, rejected + i * ROUNDS, 0};
     }
     for (int round = 0; round < ROUNDS; round++) {
         if (reference_select(objects, count, s->reference) != 0) {

@@ -134,12 +134,12 @@ grep -q 'ແມ່ນ້ຳຂອງ' "$WORK/partial.xml" || fail "the course's 
 expect_exit 0 pack "$WORK/export.zip" -o "$WORK/zipped.panya"
 expect_in "$WORK/out" "1 courses, 4 lessons"
 
-# An invalid SCORM package stops the pack with its first finding, or is skipped.
+# A SCORM package that will not play stops the pack with its first error, or is skipped.
 cp -r "$samples/scorm2004-water-cycle" "$WORK/broken-scorm"
 sed -i 's/identifierref="res-rain"/identifierref="res-nowhere"/' "$WORK/broken-scorm/imsmanifest.xml"
 mkdir -p "$WORK/two" && cp -r "$WORK/broken-scorm" "$WORK/two/broken" && cp -r "$samples/scorm2004-water-cycle" "$WORK/two/good"
 expect_exit 1 pack "$WORK/two" -o "$WORK/two.panya"
-expect_in "$WORK/err" "invalid SCORM package"
+expect_in "$WORK/err" "SCORM package will not play"
 expect_in "$WORK/err" "res-nowhere"
 expect_exit 0 pack "$WORK/two" -o "$WORK/two.panya" --keep-going
 expect_in "$WORK/out" "1 courses, 1 lessons"

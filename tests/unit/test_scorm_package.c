@@ -42,7 +42,7 @@ static void folder_package(void **state)
     write_text(path_in("course/index.html"), "<p>hi</p>");
     scorm_report report = validate(path_in("course"), NULL);
     assert_int_equal(report.count, 0);
-    assert_int_equal(scorm_report_verdict(&report), SCORM_VERDICT_VALID);
+    assert_int_equal(scorm_report_verdict(&report), SCORM_VERDICT_CONFORMANT);
     scorm_report_free(&report);
 
     assert_int_equal(symlink("/etc/passwd", path_in("course/passwd")), 0);
@@ -82,7 +82,7 @@ static void hostile_zip_entries_are_errors(void **state)
     assert_int_equal(count_rule(&report, SCORM_RULE_ENTRY_UNSAFE_PATH), 1);
     assert_int_equal(count_rule(&report, SCORM_RULE_ENTRY_LINK), 1);
     assert_int_equal(count_rule(&report, SCORM_RULE_ENTRY_NAME_ENCODING), 1);
-    assert_int_equal(scorm_report_verdict(&report), SCORM_VERDICT_INVALID);
+    assert_int_equal(scorm_report_verdict(&report), SCORM_VERDICT_NOT_PLAYABLE);
     /* Nothing was written outside (or inside) any folder. */
     struct stat st;
     assert_int_not_equal(stat("/tmp/evil.sh", &st), 0);
@@ -135,8 +135,13 @@ static void empty_non_zip_and_missing(void **state)
 
     scorm_report_init(&report, "absent");
     panya_error err = {0};
-    assert_int_equal(scorm_validate_package(path_in("absent.zip"), NULL, &report, &err), -1);
-    assert_int_equal(err.code, PANYA_ERR_USAGE);
+    assert_int_equal(scorm_validate_package(path_in("absent.zip"), NULL, &report, &err), 0);
+    assert_int_equal(scorm_report_verdict(&report), SCORM_VERDICT_UNREADABLE);
+    const scorm_finding *missing = find_rule(&report, SCORM_RULE_PACKAGE_UNREADABLE);
+    assert_non_null(missing);
+    /* The report names the package; the message does not repeat its path. */
+    assert_null(strstr(missing->message, "absent.zip"));
+    assert_non_null(strstr(missing->message, "No such file"));
     scorm_report_free(&report);
 }
 

@@ -33,7 +33,7 @@ static void good_packages_are_valid(void **state)
     check(&report, good12, index_only, NULL);
     assert_int_equal(report.count, 0);
     assert_string_equal(report.version, "SCORM 1.2");
-    assert_int_equal(scorm_report_verdict(&report), SCORM_VERDICT_VALID);
+    assert_int_equal(scorm_report_verdict(&report), SCORM_VERDICT_CONFORMANT);
     assert_false(report.schema_checked);
     assert_string_equal(report.schema_note, "none in this test");
     assert_int_equal(report.last_stage, SCORM_STAGE_UNREFERENCED);
@@ -78,7 +78,7 @@ static void manifest_in_subfolder_says_where(void **state)
     assert_non_null(f);
     assert_string_equal(f->file, "course/imsmanifest.xml");
     assert_non_null(strstr(f->message, "'course/'"));
-    assert_int_equal(scorm_report_verdict(&report), SCORM_VERDICT_INVALID);
+    assert_int_equal(scorm_report_verdict(&report), SCORM_VERDICT_NOT_PLAYABLE);
     scorm_report_free(&report);
 }
 
@@ -157,7 +157,7 @@ static void billion_laughs_is_refused(void **state)
     char *bomb = edit(manifest, "identifier=\"org\">", "identifier=\"org\" x=\"&l11;\">");
     scorm_report report;
     check(&report, bomb, index_only, NULL);
-    assert_int_equal(scorm_report_verdict(&report), SCORM_VERDICT_INVALID);
+    assert_int_equal(scorm_report_verdict(&report), SCORM_VERDICT_NOT_PLAYABLE);
     assert_true(count_rule(&report, SCORM_RULE_XML_ENTITIES) + count_rule(&report, SCORM_RULE_XML_MALFORMED) > 0);
     scorm_report_free(&report);
     free(bomb);
@@ -279,7 +279,9 @@ static void identifier_rules(void **state)
     const scorm_finding *f = find_rule(&report, SCORM_RULE_IDENTIFIER_DUPLICATE);
     assert_non_null(f);
     assert_non_null(strstr(f->message, "line 7"));
-    assert_int_equal(report.errors, 1);
+    /* Runtimes look identifierrefs up among resources only: it still plays. */
+    assert_int_equal(report.errors, 0);
+    assert_int_equal(scorm_report_verdict(&report), SCORM_VERDICT_PLAYABLE);
     scorm_report_free(&report);
     free(duplicate);
 }
@@ -385,7 +387,8 @@ static void hostile_dependency_chain(void **state)
     scorm_report report;
     check(&report, manifest, index_only, NULL);
     assert_int_equal(count_rule(&report, SCORM_RULE_RESOURCE_HREF_NOT_LISTED), RESOURCES);
-    assert_int_equal(report.errors, RESOURCES);
+    assert_int_equal(report.deviations, RESOURCES);
+    assert_int_equal(report.errors, 0);
     scorm_report_free(&report);
     free(manifest);
 }
@@ -434,9 +437,9 @@ static void report_sorts_errors_first(void **state)
     scorm_report report;
     assert_int_equal(scorm_report_init(&report, "p"), 0);
     scorm_report_add(&report, SCORM_RULE_FILE_UNREFERENCED, "a", 0, 0, "w1");
-    scorm_report_add(&report, SCORM_RULE_ORG_TITLE, "b", 3, 0, "e1");
+    scorm_report_add(&report, SCORM_RULE_ITEM_REF_MISSING, "b", 3, 0, "e1");
     scorm_report_add(&report, SCORM_RULE_HREF_CASE_MISMATCH, "c", 0, 0, "w2");
-    scorm_report_add(&report, SCORM_RULE_ORG_EMPTY, "d", 4, 0, "e2");
+    scorm_report_add(&report, SCORM_RULE_LAUNCH_FILE_MISSING, "d", 4, 0, "e2");
     scorm_report_sort(&report);
     const char *order[] = {"e1", "e2", "w1", "w2"};
     for (size_t i = 0; i < 4; i++)
@@ -454,6 +457,9 @@ static void rule_ids_are_unique_and_complete(void **state)
         assert_non_null(scorm_rules[i].summary);
         for (int k = 0; k < i; k++)
             assert_string_not_equal(scorm_rules[i].id, scorm_rules[k].id);
+        /* Errors are exactly the findings that stop a package from playing. */
+        assert_int_equal(scorm_rules[i].severity == SCORM_ERROR,
+                         scorm_rules[i].impact == SCORM_IMPACT_PLAY);
     }
 }
 

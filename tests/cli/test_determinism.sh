@@ -1,0 +1,39 @@
+#!/bin/bash
+# The same input and options give the same bytes (docs/FORMAT.md, Determinism; review item
+# 7): `panya transcode` twice with different --threads, and `panya pack` with different
+# --threads and a cold or a warm transcode cache, give byte-identical outputs.
+. "$(dirname "$0")/lib.sh"
+command -v ffmpeg >/dev/null || { echo "SKIP: ffmpeg (used to make the test media) is missing"; exit 77; }
+
+src=$WORK/lessons/course
+mkdir -p "$src"
+ffmpeg -v error -f lavfi -i testsrc2=size=480x270:rate=25:duration=2 \
+    -f lavfi -i sine=frequency=440:sample_rate=48000:duration=2 \
+    -c:v libx264 -preset ultrafast -c:a aac -y "$src/1 lesson.mp4"
+ffmpeg -v error -f lavfi -i "sine=frequency=330:duration=2" -c:a aac -y "$src/2 song.m4a"
+ffmpeg -v error -f lavfi -i "sine=frequency=550:duration=2" -c:a libmp3lame -y "$src/3 talk.mp3"
+ffmpeg -v error -f lavfi -i testsrc2=size=320x240 -frames:v 1 -y "$src/4 picture.png"
+
+# transcode: video (H.264, AV1) and audio (Ogg Opus, MP4 AAC), once per --threads value.
+for profile in small low modern; do
+    for input in "1 lesson.mp4" "3 talk.mp3"; do
+        for threads in 1 2; do
+            expect_exit 0 "$PANYA" transcode "$src/$input" --profile "$profile" --threads "$threads" \
+                --no-ssim -o "$WORK/t$threads"
+        done
+        cmp -s "$WORK/t1" "$WORK/t2" || fail "transcode '$input' --profile $profile differs with --threads 1 and 2"
+    done
+done
+
+# pack: cold caches with one and two threads, then a warm cache.
+expect_exit 0 "$PANYA" pack "$WORK/lessons" -o "$WORK/a.panya" --cache "$WORK/cache-a" --threads 1 -q
+expect_exit 0 "$PANYA" pack "$WORK/lessons" -o "$WORK/b.panya" --cache "$WORK/cache-b" --threads 2 -q
+expect_exit 0 "$PANYA" pack "$WORK/lessons" -o "$WORK/c.panya" --cache "$WORK/cache-a" --threads 2 -q
+expect_exit 0 "$PANYA" pack "$WORK/lessons" -o "$WORK/d.panya" --cache "$WORK/cache-a" \
+    --threads 2 --profiles small,low,modern -q
+expect_exit 0 "$PANYA" pack "$WORK/lessons" -o "$WORK/e.panya" --cache "$WORK/cache-b" \
+    --threads 1 --profiles small,low,modern -q
+cmp -s "$WORK/a.panya" "$WORK/b.panya" || fail "pack --threads 1 and --threads 2 (cold caches) differ"
+cmp -s "$WORK/a.panya" "$WORK/c.panya" || fail "pack with a cold and a warm cache differ"
+cmp -s "$WORK/d.panya" "$WORK/e.panya" || fail "pack with three profiles differs between runs"
+finish
