@@ -97,7 +97,7 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
     z.writestr("course/1 pkg.zip", b.getvalue())
 PY
 expect_exit 1 pack "$WORK/export.zip" -o "$WORK/e.panya" --profile source
-expect_in "$WORK/err" "export.zip: course/1 pkg.zip: invalid SCORM package"
+expect_in "$WORK/err" "export.zip: course/1 pkg.zip: this SCORM package will not play"
 no_staging_paths
 
 # Finding 4: a full staging disk is said as such (not "Success"), before and while writing.
