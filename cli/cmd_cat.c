@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli_output.h"
-#include "delivery/bundle_extract.h"
+#include "delivery/bundle_open.h"
 
 #define BUFFERED_LIMIT (64u * 1024 * 1024)
 
@@ -27,71 +27,79 @@ const panya_command panya_command_cat = {
     .run = run_cat,
 };
 
-static int write_stdout(void *ctx, const void *data, size_t len, panya_error *err)
+static panya_status write_stdout(void *ctx, const void *data, size_t len)
 {
-    (void)ctx;
+    panya_error *err = ctx;
     const char *p = data;
     while (len > 0) {
         ssize_t n = write(STDOUT_FILENO, p, len);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0)
-            return panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "standard output");
+        if (n < 0) {
+            panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "standard output");
+            return PANYA_ERR_OUTPUT;
+        }
         p += n;
         len -= (size_t)n;
     }
-    return 0;
+    return PANYA_OK;
 }
 
-/* Finds PATH through the path table, or through the manifest when the bundle has none. */
-static const bundle_index_entry *find_file(bundle_reader *r, const char *bundle, const char *path,
-                                           const char *profile, panya_error *err)
+/* Finds PATH through the path table, or through the manifest when the path table is absent
+ * or damaged (the manifest still knows every path). Returns 0 or -1 with err set. */
+static int find_file(panya_bundle *b, const char *bundle, const char *path, const char *profile,
+                     panya_file_info *info, panya_error *err)
 {
-    const bundle_index_entry *e = NULL;
-    int found = bundle_reader_find_path(r, path, profile, &e, err);
-    if (found == 1)
-        return e;
-    if (found == 0)
-        panya_error_set(err, PANYA_ERR_USAGE, "%s: no file '%s' in the bundle", bundle, path);
-    /* No path table, or a damaged one: the manifest still knows every path. */
-    if (found != -2 && !(found == -1 && err->code == PANYA_ERR_INVALID))
-        return NULL;
-    panya_error_clear(err);
-    bundle_manifest *m = bundle_load_manifest(r, bundle, err);
+    panya_error_info found;
+    panya_status status = panya_find(b, path, profile, info, &found);
+    if (status == PANYA_OK)
+        return 0;
+    if (status != PANYA_ERR_INVALID && status != PANYA_ERR_UNSUPPORTED)
+        return bundle_error(err, &found, bundle);
+    bundle_manifest *m = bundle_load_manifest(b, bundle, err);
     if (!m)
-        return NULL;
+        return -1;
     const manifest_file *file = bundle_manifest_find_file(m, path);
     const manifest_variant *v = file ? manifest_file_variant(file, profile) : NULL;
+    int result = -1;
     if (!file)
-        panya_error_set(err, PANYA_ERR_USAGE, "%s: no file '%s' in the bundle", bundle, path);
+        panya_error_set(err, PANYA_ERR_NOT_FOUND, "%s: no file '%s' in the bundle", bundle, path);
     else if (!v)
-        panya_error_set(err, PANYA_ERR_USAGE, "%s: '%s' has no variant for profile '%s'",
+        panya_error_set(err, PANYA_ERR_NOT_FOUND, "%s: '%s' has no variant for profile '%s'",
                         bundle, path, profile);
     else
-        e = bundle_variant_entry(r, path, v, err);
+        result = bundle_variant_file(b, path, v, info, err);
     bundle_manifest_free(m);
-    return e;
+    return result;
 }
 
-static int cat_file(bundle_reader *r, const char *bundle, const char *path, const char *profile,
+static int cat_file(panya_bundle *b, const char *bundle, const char *path, const char *profile,
                     panya_error *err)
 {
-    const bundle_index_entry *e = find_file(r, bundle, path, profile, err);
-    if (!e)
+    panya_file_info info;
+    if (find_file(b, bundle, path, profile, &info, err) != 0)
         return -1;
-    int status = -1;
-    if (e->size <= BUFFERED_LIMIT) {
-        uint8_t *data;
-        if (bundle_reader_load_object(r, e, BUFFERED_LIMIT, &data, err) == 0) {
-            status = write_stdout(NULL, data, (size_t)e->size, err);
-            free(data);
-        }
+    panya_error_info read_err;
+    panya_status status;
+    if (info.size <= BUFFERED_LIMIT) { /* a whole read is checked before it returns */
+        uint8_t *data = malloc(info.size ? (size_t)info.size : 1);
+        size_t got = 0;
+        if (!data)
+            return panya_error_oom(err);
+        status = panya_read(b, &info, 0, data, (size_t)info.size, &got, &read_err);
+        if (status == PANYA_OK)
+            status = write_stdout(err, data, got);
+        free(data);
     } else {
-        status = bundle_reader_read_object(r, e, write_stdout, NULL, err);
+        status = panya_read_file_cb(b, &info, write_stdout, err, &read_err);
     }
-    if (status != 0 && err->code == PANYA_ERR_INVALID)
-        panya_error_prefix(err, "%s: ", path);
-    return status;
+    if (status == PANYA_OK)
+        return 0;
+    if (status == PANYA_ERR_OUTPUT) /* set by write_stdout */
+        return -1;
+    bundle_error(err, &read_err, bundle);
+    panya_error_prefix(err, "%s: ", path);
+    return -1;
 }
 
 static int run_cat(int argc, char **argv)
@@ -108,10 +116,10 @@ static int run_cat(int argc, char **argv)
     if (optind != argc - 2)
         return cli_usage_error(&panya_command_cat, "expected BUNDLE and PATH");
     panya_error err = {0};
-    bundle_reader *r = bundle_reader_open(argv[optind], &err);
-    if (!r)
+    panya_bundle *b = bundle_open_path(argv[optind], PANYA_OPEN_NO_CACHE, &err);
+    if (!b)
         return cli_report_error(&err);
-    int status = cat_file(r, argv[optind], argv[optind + 1], profile, &err);
-    bundle_reader_close(r);
+    int status = cat_file(b, argv[optind], argv[optind + 1], profile, &err);
+    panya_close(b);
     return status == 0 ? PANYA_EXIT_OK : cli_report_error(&err);
 }

@@ -4,6 +4,7 @@
 
 #include "cli/cli_output.h"
 #include "delivery/bundle_extract.h"
+#include "delivery/bundle_open.h"
 
 static int run_extract(int argc, char **argv);
 
@@ -46,16 +47,11 @@ static int run_extract(int argc, char **argv)
         return cli_usage_error(&panya_command_extract, "expected BUNDLE and DIR");
     const char *bundle = argv[optind], *dest = argv[optind + 1];
     panya_error err = {0};
-    bundle_reader *r = bundle_reader_open(bundle, &err);
-    if (!r)
+    panya_bundle *b = bundle_open_path(bundle, PANYA_OPEN_NO_CACHE, &err);
+    if (!b)
         return cli_report_error(&err);
-    bundle_manifest *m = bundle_load_manifest(r, bundle, &err);
-    if (!m) {
-        bundle_reader_close(r);
-        return cli_report_error(&err);
-    }
     extract_result result;
-    int status = bundle_extract(r, m, dest, profile, &result, &err);
+    int status = bundle_extract(b, bundle, dest, profile, &result, &err);
     for (size_t i = 0; i < result.failed_count; i++)
         fprintf(stderr, "panya: damaged, not written: %s\n", result.failed[i]);
     if (!quiet && (status == 0 || result.files_written)) {
@@ -64,7 +60,6 @@ static int run_extract(int argc, char **argv)
                cli_format_bytes(result.bytes_written, bytes, sizeof bytes), dest);
     }
     extract_result_free(&result);
-    bundle_manifest_free(m);
-    bundle_reader_close(r);
+    panya_close(b);
     return status == 0 ? PANYA_EXIT_OK : cli_report_error(&err);
 }

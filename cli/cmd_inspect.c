@@ -6,7 +6,7 @@
 
 #include "cli/cli_output.h"
 #include "cli/json_output.h"
-#include "delivery/bundle_extract.h"
+#include "delivery/bundle_open.h"
 
 static int run_inspect(int argc, char **argv);
 
@@ -47,26 +47,35 @@ static void print_titles_json(const manifest_titles *titles)
     printf("]");
 }
 
-static void print_json(bundle_reader *r, const char *path, const bundle_manifest *m)
+/* The stored object of a variant; NULL when the index lacks it. */
+static const panya_file_info *stored(const panya_bundle *b, const manifest_variant *v,
+                                     panya_file_info *info)
 {
-    const bundle_footer *f = bundle_reader_footer(r);
+    return panya_find_object(b, v->hash, info, NULL) == PANYA_OK ? info : NULL;
+}
+
+static void print_json(const panya_bundle *b, const char *path, const bundle_manifest *m)
+{
+    panya_facts f;
+    panya_get_facts(b, &f);
     printf("{\n  \"bundle\": ");
     json_write_string(stdout, path);
-    printf(",\n  \"format\": \"%u.%u\",\n  \"bytes\": %llu,\n  \"id\": ", f->format_major,
-           f->format_minor, (unsigned long long)bundle_reader_file_size(r));
+    printf(",\n  \"format\": \"%u.%u\",\n  \"bytes\": %llu,\n  \"id\": ", f.format_major,
+           f.format_minor, (unsigned long long)f.bundle_size);
     json_write_string(stdout, m->id);
     printf(",\n  \"version\": ");
     json_write_string(stdout, m->version);
     printf(",\n  \"titles\": ");
     print_titles_json(&m->titles);
-    printf(",\n  \"objects\": %zu,\n  \"dictionaries\": %llu,\n  \"files\": [",
-           bundle_reader_object_count(r), (unsigned long long)f->dict_count);
+    printf(",\n  \"objects\": %llu,\n  \"dictionaries\": %llu,\n  \"files\": [",
+           (unsigned long long)f.object_count, (unsigned long long)f.dictionary_count);
     const char *sep = "\n";
     for (size_t i = 0; i < m->file_count; i++) {
         const manifest_file *file = &m->files[i];
         for (size_t v = 0; v < file->variant_count; v++) {
             const manifest_variant *var = &file->variants[v];
-            const bundle_index_entry *e = bundle_reader_find(r, var->hash);
+            panya_file_info info;
+            const panya_file_info *e = stored(b, var, &info);
             char hex[PANYA_HASH_HEX_SIZE];
             panya_hash_to_hex(var->hash, hex);
             printf("%s    {\"path\": ", sep);
@@ -79,10 +88,10 @@ static void print_json(bundle_reader *r, const char *path, const bundle_manifest
             if (e)
                 printf("\"offset\": %llu, \"stored_size\": %llu, \"compression\": \"%s\", ",
                        (unsigned long long)e->offset, (unsigned long long)e->stored_size,
-                       e->method == BUNDLE_METHOD_RAW         ? "none"
-                       : e->method == BUNDLE_METHOD_REFERENCE ? "zstd+reference"
-                       : e->dict_id                           ? "zstd+dictionary"
-                                                              : "zstd");
+                       e->method == PANYA_STORED_RAW              ? "none"
+                       : e->method == PANYA_STORED_ZSTD           ? "zstd"
+                       : e->method == PANYA_STORED_ZSTD_REFERENCE ? "zstd+reference"
+                                                                  : "zstd+dictionary");
             else
                 printf("\"offset\": null, \"stored_size\": null, \"compression\": null, ");
             printf("\"sha256\": \"%s\"}", hex);
@@ -124,13 +133,14 @@ static void print_profile_totals(const bundle_manifest *m)
     }
 }
 
-static void print_text(bundle_reader *r, const char *path, const bundle_manifest *m)
+static void print_text(const panya_bundle *bundle, const char *path, const bundle_manifest *m)
 {
-    const bundle_footer *f = bundle_reader_footer(r);
+    panya_facts f;
+    panya_get_facts(bundle, &f);
     char a[32], b[32];
     const char *en = title_in(&m->titles, "en"), *lo = title_in(&m->titles, "lo");
-    printf("%s: panya bundle, format %u.%u, %s\n", path, f->format_major, f->format_minor,
-           cli_format_bytes(bundle_reader_file_size(r), a, sizeof a));
+    printf("%s: panya bundle, format %u.%u, %s\n", path, f.format_major, f.format_minor,
+           cli_format_bytes(f.bundle_size, a, sizeof a));
     printf("  pack:     %s, version %s\n", m->id, m->version);
     if (en)
         printf("  title:    %s\n", en);
@@ -141,7 +151,8 @@ static void print_text(bundle_reader *r, const char *path, const bundle_manifest
     unsigned long long bytes = 0;
     for (size_t i = 0; i < m->file_count; i++) {
         const manifest_variant *v = manifest_file_variant(&m->files[i], NULL);
-        const bundle_index_entry *e = bundle_reader_find(r, v->hash);
+        panya_file_info info;
+        const panya_file_info *e = stored(bundle, v, &info);
         size_t k = 4;
         if (strncmp(v->mime, "text/", 5) == 0 || strstr(v->mime, "json") ||
             strstr(v->mime, "xml"))
@@ -159,9 +170,8 @@ static void print_text(bundle_reader *r, const char *path, const bundle_manifest
     }
     printf("  files:    %zu (%s), %zu empty folders\n", m->file_count,
            cli_format_bytes(bytes, a, sizeof a), m->folder_count);
-    printf("  objects:  %zu distinct, %llu compression dictionaries%s\n",
-           bundle_reader_object_count(r), (unsigned long long)f->dict_count,
-           bundle_reader_tables_intact(r) ? "" : " (INDEX DAMAGED: run panya verify)");
+    printf("  objects:  %llu distinct, %llu compression dictionaries\n",
+           (unsigned long long)f.object_count, (unsigned long long)f.dictionary_count);
     for (size_t k = 0; k < sizeof totals / sizeof totals[0]; k++)
         if (totals[k].files)
             printf("    %-6s %6llu files %10s -> %10s stored\n", totals[k].kind, totals[k].files,
@@ -177,16 +187,19 @@ static void print_text(bundle_reader *r, const char *path, const bundle_manifest
     }
 }
 
-/* Prints the stored manifest bytes (checked against their hash) and closes r. */
-static int print_raw_manifest(bundle_reader *r)
+/* Prints the stored manifest bytes (checked against their hash) and closes b. */
+static int print_raw_manifest(panya_bundle *b, const char *path)
 {
     panya_error err = {0};
-    uint8_t *xml;
+    panya_error_info info;
+    char *xml;
     size_t len;
-    int status = bundle_reader_read_manifest(r, &xml, &len, &err);
-    bundle_reader_close(r);
-    if (status != 0)
+    panya_status status = panya_read_manifest(b, &xml, &len, &info);
+    panya_close(b);
+    if (status != PANYA_OK) {
+        bundle_error(&err, &info, path);
         return cli_report_error(&err);
+    }
     fwrite(xml, 1, len, stdout);
     free(xml);
     return PANYA_EXIT_OK;
@@ -214,21 +227,21 @@ static int run_inspect(int argc, char **argv)
         return cli_usage_error(&panya_command_inspect, "expected one BUNDLE");
     const char *path = argv[optind];
     panya_error err = {0};
-    bundle_reader *r = bundle_reader_open(path, &err);
-    if (!r)
+    panya_bundle *b = bundle_open_path(path, 0, &err);
+    if (!b)
         return cli_report_error(&err);
     if (raw_manifest)
-        return print_raw_manifest(r);
-    bundle_manifest *m = bundle_load_manifest(r, path, &err);
+        return print_raw_manifest(b, path);
+    bundle_manifest *m = bundle_load_manifest(b, path, &err);
     if (!m) {
-        bundle_reader_close(r);
+        panya_close(b);
         return cli_report_error(&err);
     }
     if (json)
-        print_json(r, path, m);
+        print_json(b, path, m);
     else
-        print_text(r, path, m);
+        print_text(b, path, m);
     bundle_manifest_free(m);
-    bundle_reader_close(r);
+    panya_close(b);
     return PANYA_EXIT_OK;
 }

@@ -3,8 +3,9 @@
 #include <stdio.h>
 
 #include "cli/cli_output.h"
-#include "writer/bundle_sign.h"
+#include "delivery/bundle_open.h"
 #include "delivery/bundle_verify.h"
+#include "writer/bundle_sign.h"
 
 static int run_verify(int argc, char **argv);
 
@@ -28,39 +29,46 @@ const panya_command panya_command_verify = {
 
 /* Describes the signature: checked against `key`, or only named when there is no key.
  * Returns 0, or -1 with err set when a required signature is missing or wrong. */
-static int describe_signature(bundle_reader *r, const char *path, const bundle_key *key,
+static int describe_signature(panya_bundle *b, const char *path, const bundle_key *key,
                               char *text, size_t size, panya_error *err)
 {
-    char key_id[BUNDLE_KEY_ID_HEX_SIZE];
+    panya_facts facts;
+    panya_get_facts(b, &facts);
     text[0] = '\0';
     if (key) {
-        if (bundle_check_signature(r, path, key, key_id, err) != 0)
-            return -1;
-        snprintf(text, size, ", signed by %s", key_id);
+        uint8_t public_key[BUNDLE_PUBLIC_KEY_SIZE];
+        panya_error_info info;
+        bundle_key_public(key, public_key);
+        if (panya_check_signature(b, public_key, &info) != PANYA_OK)
+            return bundle_error(err, &info, path);
+        snprintf(text, size, ", signed by %s", facts.key_id);
         return 0;
     }
-    int signed_status = bundle_signer(r, path, key_id, err);
-    if (signed_status < 0)
-        return -1;
-    if (signed_status == 1)
-        snprintf(text, size, ", signature by %s not checked (use --key)", key_id);
+    if (facts.is_signed && !facts.key_id[0]) { /* a damaged signature block: say why */
+        static const uint8_t no_key[PANYA_PUBLIC_KEY_BYTES];
+        panya_error_info info;
+        panya_check_signature(b, no_key, &info);
+        return bundle_error(err, &info, path);
+    }
+    if (facts.is_signed)
+        snprintf(text, size, ", signature by %s not checked (use --key)", facts.key_id);
     return 0;
 }
 
 static int verify_one(const char *path, const bundle_key *key, bool quiet)
 {
     panya_error err = {0};
-    bundle_reader *r = bundle_reader_open(path, &err);
-    if (!r)
+    panya_bundle *b = bundle_open_path(path, PANYA_OPEN_NO_CACHE, &err);
+    if (!b)
         return cli_report_error(&err);
     char signature[128];
-    if (describe_signature(r, path, key, signature, sizeof signature, &err) != 0) {
-        bundle_reader_close(r);
+    if (describe_signature(b, path, key, signature, sizeof signature, &err) != 0) {
+        panya_close(b);
         return cli_report_error(&err);
     }
     verify_report report;
-    int status = bundle_verify(r, path, &report, &err);
-    bundle_reader_close(r);
+    int status = bundle_verify(b, path, &report, &err);
+    panya_close(b);
     if (status < 0) {
         verify_report_free(&report);
         return cli_report_error(&err);

@@ -1,5 +1,7 @@
 #include "delivery/bundle_extract.h"
 
+#include "delivery/bundle_open.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,38 +10,6 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-bundle_manifest *bundle_load_manifest(bundle_reader *r, const char *display_name,
-                                      panya_error *err)
-{
-    uint8_t *xml;
-    size_t len;
-    if (bundle_reader_read_manifest(r, &xml, &len, err) != 0)
-        return NULL;
-    char name[1100];
-    snprintf(name, sizeof name, "%s (manifest)", display_name);
-    bundle_manifest *m = bundle_manifest_read_xml(xml, len, name, err);
-    free(xml);
-    return m;
-}
-
-const bundle_index_entry *bundle_variant_entry(bundle_reader *r, const char *path,
-                                               const manifest_variant *variant,
-                                               panya_error *err)
-{
-    const bundle_index_entry *e = bundle_reader_find(r, variant->hash);
-    if (!e) {
-        panya_error_set(err, PANYA_ERR_INVALID, "%s: its object is missing from the index",
-                        path);
-        return NULL;
-    }
-    if (e->size != variant->size) {
-        panya_error_set(err, PANYA_ERR_INVALID,
-                        "%s: the index and the manifest disagree on its size", path);
-        return NULL;
-    }
-    return e;
-}
 
 /* Opens (creating as needed) the folder holding `path` below dest_fd, one component at a
  * time with O_NOFOLLOW, so a symbolic link planted in dest cannot redirect the write. */
@@ -75,9 +45,10 @@ static int open_parent(int dest_fd, const char *path, const char **leaf, panya_e
 typedef struct file_sink {
     int fd;
     const char *path;
+    panya_error *err;
 } file_sink;
 
-static int write_to_file(void *ctx, const void *data, size_t len, panya_error *err)
+static panya_status write_to_file(void *ctx, const void *data, size_t len)
 {
     file_sink *s = ctx;
     const uint8_t *p = data;
@@ -85,22 +56,21 @@ static int write_to_file(void *ctx, const void *data, size_t len, panya_error *e
         ssize_t n = write(s->fd, p, len);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0)
-            return panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s: write failed", s->path);
+        if (n < 0) {
+            panya_error_errno(s->err, PANYA_ERR_OUTPUT, errno, "%s: write failed", s->path);
+            return PANYA_ERR_OUTPUT;
+        }
         p += n;
         len -= (size_t)n;
     }
-    return 0;
+    return PANYA_OK;
 }
 
-static int extract_file(bundle_reader *r, int dest_fd, const manifest_file *file,
-                        const manifest_variant *v, panya_error *err)
+static int extract_file(panya_bundle *b, int dest_fd, const char *path,
+                        const panya_file_info *info, panya_error *err)
 {
-    const bundle_index_entry *e = bundle_variant_entry(r, file->path, v, err);
-    if (!e)
-        return -1;
     const char *leaf;
-    int dir = open_parent(dest_fd, file->path, &leaf, err);
+    int dir = open_parent(dest_fd, path, &leaf, err);
     if (dir < 0)
         return -1;
     char temp[300];
@@ -109,19 +79,25 @@ static int extract_file(bundle_reader *r, int dest_fd, const manifest_file *file
     snprintf(temp, sizeof temp, ".panya-%08x.tmp", random_tag);
     int fd = openat(dir, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) {
-        panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s: cannot create", file->path);
+        panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s: cannot create", path);
         close(dir);
         return -1;
     }
-    file_sink sink = {fd, file->path};
-    int status = bundle_reader_read_object(r, e, write_to_file, &sink, err);
-    if (status != 0)
-        panya_error_prefix(err, "%s: ", file->path);
+    file_sink sink = {fd, path, err};
+    panya_error_info info_err;
+    int status = 0;
+    panya_status read = panya_read_file_cb(b, info, write_to_file, &sink, &info_err);
+    if (read != PANYA_OK && read != PANYA_ERR_OUTPUT) { /* output errors are set by the sink */
+        bundle_error(err, &info_err, NULL);
+        panya_error_prefix(err, "%s: ", path);
+    }
+    if (read != PANYA_OK)
+        status = -1;
     if (close(fd) != 0 && status == 0)
-        status = panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s: write failed", file->path);
+        status = panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s: write failed", path);
     if (status == 0 && renameat(dir, temp, dir, leaf) != 0)
         status = panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s: cannot rename into place",
-                                   file->path);
+                                   path);
     if (status != 0)
         unlinkat(dir, temp, 0);
     close(dir);
@@ -156,31 +132,94 @@ static int create_folder(int dest_fd, const char *path, panya_error *err)
     return 0;
 }
 
-int bundle_extract(bundle_reader *r, const bundle_manifest *m, const char *dest,
-                   const char *profile, extract_result *result, panya_error *err)
+/* What to extract: each file's chosen variant, from the binary tables or the manifest. */
+typedef struct extract_plan {
+    bundle_manifest *manifest; /* NULL when the binary tables serve */
+    size_t file_count, folder_count;
+} extract_plan;
+
+static const char *plan_folder(const panya_bundle *b, const extract_plan *p, size_t i)
 {
-    memset(result, 0, sizeof *result);
-    if (mkdir(dest, 0755) != 0 && errno != EEXIST)
-        return panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s: cannot create folder", dest);
-    int dest_fd = open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dest_fd < 0)
-        return panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s", dest);
-    int status = 0;
-    for (size_t i = 0; i < m->folder_count && status == 0; i++) {
-        status = create_folder(dest_fd, m->folders[i], err);
-        result->folders_created += status == 0;
-    }
-    for (size_t i = 0; i < m->file_count && status == 0; i++) {
-        const manifest_file *file = &m->files[i];
+    return p->manifest ? p->manifest->folders[i] : panya_folder(b, i);
+}
+
+/* The variant of file i to write: `profile`, else "source", else the first. Returns 0 and sets
+ * *path and *info, or -1 with err set (PANYA_ERR_INVALID: the object is missing). */
+static int plan_file(const panya_bundle *b, const extract_plan *p, size_t i, const char *profile,
+                     const char **path, panya_file_info *info, panya_error *err)
+{
+    if (p->manifest) {
+        const manifest_file *file = &p->manifest->files[i];
         const manifest_variant *v = manifest_file_variant(file, profile);
         if (!v)
             v = manifest_file_variant(file, MANIFEST_PROFILE_SOURCE);
         if (!v)
             v = manifest_file_variant(file, NULL);
+        *path = file->path;
+        return bundle_variant_file(b, file->path, v, info, err);
+    }
+    size_t count = panya_file_variant_count(b, i), chosen = 0;
+    const char *wanted[] = {profile, MANIFEST_PROFILE_SOURCE};
+    for (size_t w = 0; w < 2 && chosen == 0; w++) {
+        for (size_t v = 0; wanted[w] && v < count; v++) {
+            panya_file_info candidate;
+            if (panya_file_at(b, i, v, &candidate, NULL) == PANYA_OK &&
+                strcmp(candidate.profile, wanted[w]) == 0) {
+                chosen = v + 1;
+                break;
+            }
+        }
+    }
+    panya_error_info info_err;
+    if (panya_file_at(b, i, chosen ? chosen - 1 : 0, info, &info_err) != PANYA_OK)
+        return bundle_error(err, &info_err, NULL);
+    *path = info->path;
+    return 0;
+}
+
+static int make_plan(panya_bundle *b, const char *display_name, extract_plan *p,
+                     panya_error *err)
+{
+    panya_facts facts;
+    panya_get_facts(b, &facts);
+    memset(p, 0, sizeof *p);
+    if (facts.has_catalogue) {
+        p->file_count = (size_t)facts.file_count;
+        p->folder_count = panya_folder_count(b);
+        return 0;
+    }
+    if (!(p->manifest = bundle_load_manifest(b, display_name, err)))
+        return -1;
+    p->file_count = p->manifest->file_count;
+    p->folder_count = p->manifest->folder_count;
+    return 0;
+}
+
+int bundle_extract(panya_bundle *b, const char *display_name, const char *dest,
+                   const char *profile, extract_result *result, panya_error *err)
+{
+    memset(result, 0, sizeof *result);
+    extract_plan plan;
+    if (make_plan(b, display_name, &plan, err) != 0)
+        return -1;
+    int dest_fd = -1;
+    if (mkdir(dest, 0755) != 0 && errno != EEXIST)
+        panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s: cannot create folder", dest);
+    else if ((dest_fd = open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s", dest);
+    int status = dest_fd < 0 ? -1 : 0;
+    for (size_t i = 0; i < plan.folder_count && status == 0; i++) {
+        status = create_folder(dest_fd, plan_folder(b, &plan, i), err);
+        result->folders_created += status == 0;
+    }
+    for (size_t i = 0; i < plan.file_count && status == 0; i++) {
+        const char *path = "";
+        panya_file_info info;
         panya_error file_err = {0};
-        if (extract_file(r, dest_fd, file, v, &file_err) == 0) {
+        if (plan_file(b, &plan, i, profile, &path, &info, &file_err) == 0 &&
+            extract_file(b, dest_fd, path, &info, &file_err) == 0) {
             result->files_written++;
-            result->bytes_written += v->size;
+            result->bytes_written += info.size;
             continue;
         }
         if (file_err.code != PANYA_ERR_INVALID) { /* output trouble stops everything */
@@ -191,10 +230,12 @@ int bundle_extract(bundle_reader *r, const bundle_manifest *m, const char *dest,
         if (record_failure(result, file_err.message) != 0)
             status = panya_error_oom(err);
     }
-    close(dest_fd);
+    if (dest_fd >= 0)
+        close(dest_fd);
+    bundle_manifest_free(plan.manifest);
     if (status == 0 && result->failed_count) {
         panya_error_set(err, PANYA_ERR_INVALID, "%zu of %zu files were damaged and not written",
-                        result->failed_count, m->file_count);
+                        result->failed_count, plan.file_count);
         status = -1;
     }
     return status;

@@ -4,13 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "delivery/bundle_extract.h"
-
-static int discard(void *ctx, const void *data, size_t len, panya_error *err)
-{
-    (void)ctx, (void)data, (void)len, (void)err;
-    return 0;
-}
+#include "common/hash.h"
+#include "delivery/bundle_open.h"
 
 static int push_unique(char ***items, size_t *count, const char *s)
 {
@@ -55,37 +50,95 @@ static int name_lessons(const bundle_manifest *m, const char *path, verify_repor
     return 0;
 }
 
-/* True when the path table, if there is one, leads every manifest path to its objects. */
-static bool path_table_agrees(bundle_reader *r, const bundle_manifest *m)
+static bool same(const char *a, const char *b)
 {
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* True when the catalogue says what the manifest says (format 1.1; 1.0 has none). */
+static bool catalogue_agrees(const panya_bundle *b, const bundle_manifest *m)
+{
+    panya_facts facts;
+    panya_get_facts(b, &facts);
+    if (!facts.has_catalogue)
+        return facts.format_minor == 0;
+    if (!same(facts.pack_id, m->id) || !same(facts.pack_version, m->version) ||
+        facts.title_count != m->titles.count || panya_course_count(b) != m->course_count ||
+        panya_folder_count(b) != m->folder_count)
+        return false;
+    for (size_t i = 0; i < m->folder_count; i++)
+        if (!same(panya_folder(b, i), m->folders[i]))
+            return false;
+    for (size_t c = 0; c < m->course_count; c++) {
+        const manifest_course *mc = &m->courses[c];
+        panya_course_info course;
+        if (panya_course(b, c, &course) != PANYA_OK || !same(course.id, mc->id) ||
+            course.lesson_count != mc->lesson_count)
+            return false;
+        for (size_t l = 0; l < mc->lesson_count; l++) {
+            const manifest_lesson *ml = &mc->lessons[l];
+            panya_lesson_info lesson;
+            if (panya_lesson(b, c, l, &lesson) != PANYA_OK || !same(lesson.id, ml->id) ||
+                lesson.item_count != ml->item_count)
+                return false;
+            for (size_t i = 0; i < ml->item_count; i++) {
+                panya_item_info item;
+                if (panya_item(b, c, l, i, &item) != PANYA_OK || !same(item.id, ml->items[i].id) ||
+                    !same(item.path, ml->items[i].path))
+                    return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* True when the path table leads every manifest path to its objects, and to nothing else. */
+static bool path_table_agrees(const panya_bundle *b, const bundle_manifest *m)
+{
+    panya_facts facts;
+    panya_get_facts(b, &facts);
+    if (facts.file_count == 0 && m->file_count > 0 && facts.format_minor == 0)
+        return panya_file_variant_count(b, 0) == 0; /* a 1.0 bundle without a path table */
+    if (facts.file_count != m->file_count)
+        return false;
     for (size_t f = 0; f < m->file_count; f++) {
         const manifest_file *file = &m->files[f];
+        if (panya_file_variant_count(b, f) != file->variant_count)
+            return false;
         for (size_t v = 0; v < file->variant_count; v++) {
-            panya_error ignored = {0};
-            const bundle_index_entry *e = NULL;
-            int found = bundle_reader_find_path(r, file->path, file->variants[v].profile, &e,
-                                                &ignored);
-            if (found == -2)
-                return true;
-            if (found != 1 || memcmp(e->hash, file->variants[v].hash, PANYA_HASH_SIZE) != 0)
+            const manifest_variant *variant = &file->variants[v];
+            panya_file_info info;
+            if (panya_find(b, file->path, variant->profile, &info, NULL) != PANYA_OK ||
+                memcmp(info.sha256, variant->hash, PANYA_HASH_SIZE) != 0 ||
+                (facts.has_catalogue && !same(info.mime, variant->mime)))
                 return false;
         }
     }
     return true;
 }
 
-static int check_files(bundle_reader *r, const bundle_manifest *m, const bool *damaged,
-                       verify_report *report, panya_error *err)
+static bool object_damaged(const panya_verify_report *lib, const uint8_t hash[PANYA_HASH_SIZE])
 {
-    const bundle_index_entry *first = bundle_reader_object_at(r, 0);
+    char hex[PANYA_HASH_HEX_SIZE];
+    panya_hash_to_hex(hash, hex);
+    for (size_t i = 0; i < lib->damaged_file_count; i++)
+        if (strcmp(lib->damaged_files[i].hash, hex) == 0)
+            return true;
+    return false;
+}
+
+static int check_files(const panya_bundle *b, const bundle_manifest *m,
+                       const panya_verify_report *lib, verify_report *report, panya_error *err)
+{
     for (size_t f = 0; f < m->file_count; f++) {
         const manifest_file *file = &m->files[f];
         report->files_checked++;
         for (size_t v = 0; v < file->variant_count; v++) {
             panya_error ignored = {0};
+            panya_file_info info;
             const manifest_variant *variant = &file->variants[v];
-            const bundle_index_entry *e = bundle_variant_entry(r, file->path, variant, &ignored);
-            if (e && !damaged[e - first])
+            if (bundle_variant_file(b, file->path, variant, &info, &ignored) == 0 &&
+                !object_damaged(lib, variant->hash))
                 continue;
             char line[4400];
             if (file->variant_count > 1)
@@ -100,50 +153,57 @@ static int check_files(bundle_reader *r, const bundle_manifest *m, const bool *d
     return 0;
 }
 
-int bundle_verify(bundle_reader *r, const char *display_name, verify_report *report,
+/* Without a manifest, the library's report names what it can: paths (from the path table)
+ * or object hashes, and lessons (from the catalogue). */
+static int copy_library_names(const panya_verify_report *lib, verify_report *report,
+                              panya_error *err)
+{
+    for (size_t i = 0; i < lib->damaged_file_count; i++) {
+        const panya_damaged_file *d = &lib->damaged_files[i];
+        char line[4400];
+        if (d->path)
+            snprintf(line, sizeof line, "%s (profile %s)", d->path, d->profile);
+        else
+            snprintf(line, sizeof line, "object %s", d->hash);
+        if (push_unique(&report->damaged_files, &report->damaged_file_count, line))
+            return panya_error_oom(err);
+    }
+    for (size_t i = 0; i < lib->damaged_lesson_count; i++)
+        if (push_unique(&report->damaged_lessons, &report->damaged_lesson_count,
+                        lib->damaged_lessons[i]))
+            return panya_error_oom(err);
+    return 0;
+}
+
+int bundle_verify(panya_bundle *b, const char *display_name, verify_report *report,
                   panya_error *err)
 {
     memset(report, 0, sizeof *report);
-    report->tables_intact = bundle_reader_tables_intact(r);
-    size_t count = bundle_reader_object_count(r);
-    bool *damaged = calloc(count ? count : 1, sizeof *damaged);
-    if (!damaged)
-        return panya_error_oom(err);
-    for (size_t i = 0; i < count; i++) {
-        panya_error object_err = {0};
-        if (bundle_reader_read_object(r, bundle_reader_object_at(r, i), discard, NULL,
-                                      &object_err) != 0) {
-            if (object_err.code != PANYA_ERR_INVALID) { /* I/O error, OOM: stop */
-                *err = object_err;
-                free(damaged);
-                return -1;
-            }
-            damaged[i] = true;
-            report->objects_damaged++;
-        }
-        report->objects_checked++;
-    }
+    panya_verify_report lib;
+    panya_error_info info;
+    panya_status checked = panya_verify_all(b, NULL, NULL, &lib, &info);
+    if (checked != PANYA_OK && checked != PANYA_ERR_INVALID)
+        return bundle_error(err, &info, display_name);
+    report->tables_intact = lib.tables_intact;
+    report->objects_checked = lib.objects_checked;
+    report->objects_damaged = lib.objects_damaged;
     panya_error manifest_err = {0};
-    bundle_manifest *m = bundle_load_manifest(r, display_name, &manifest_err);
+    bundle_manifest *m = bundle_load_manifest(b, display_name, &manifest_err);
     int status = 0;
     if (m) {
         report->manifest_intact = true;
-        report->path_table_intact = path_table_agrees(r, m);
-        status = check_files(r, m, damaged, report, err);
+        report->path_table_intact = lib.path_table_intact && lib.catalogue_intact &&
+                                    path_table_agrees(b, m) && catalogue_agrees(b, m);
+        status = check_files(b, m, &lib, report, err);
         bundle_manifest_free(m);
     } else {
         snprintf(report->manifest_problem, sizeof report->manifest_problem, "%s",
                  manifest_err.message);
-        for (size_t i = 0; i < count && status == 0; i++) {
-            if (!damaged[i])
-                continue;
-            char line[80] = "object ";
-            panya_hash_to_hex(bundle_reader_object_at(r, i)->hash, line + 7);
-            if (push_unique(&report->damaged_files, &report->damaged_file_count, line))
-                status = panya_error_oom(err);
-        }
+        report->path_table_intact = lib.path_table_intact && lib.catalogue_intact;
+        report->files_checked = lib.files_checked;
+        status = copy_library_names(&lib, report, err);
     }
-    free(damaged);
+    panya_verify_report_free(&lib);
     if (status != 0)
         return -1;
     bool whole = report->tables_intact && report->manifest_intact && report->path_table_intact &&

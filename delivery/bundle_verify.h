@@ -1,5 +1,6 @@
-/* Checks a whole bundle: footer, index, manifest and every object against its hash, and
- * names the files and lessons that damage affects. */
+/* Checks a whole bundle: the library's check of every object and table (panya_verify_all),
+ * plus what needs the XML manifest: that the manifest reads, that the binary path table and
+ * catalogue agree with it, and (for 1.0 bundles) which lessons damage affects. */
 #ifndef PANYA_DELIVERY_BUNDLE_VERIFY_H
 #define PANYA_DELIVERY_BUNDLE_VERIFY_H
 
@@ -8,12 +9,13 @@
 #include <stdint.h>
 
 #include "common/error.h"
-#include "libpanya/bundle_reader.h"
+#include "libpanya/include/panya.h"
 
 typedef struct verify_report {
     bool tables_intact;
     bool manifest_intact;
-    bool path_table_intact;      /* readable and agreeing with the manifest (or absent) */
+    bool path_table_intact;      /* path table and catalogue readable and agreeing with the
+                                    manifest (or absent in a 1.0 bundle) */
     char manifest_problem[2048]; /* why the manifest could not be read, when it could not */
     uint64_t objects_checked;
     uint64_t objects_damaged;
@@ -26,7 +28,7 @@ typedef struct verify_report {
 
 /* Fills report; returns 0 when the bundle is whole, 1 when damage was found, -1 on an error
  * that stopped the check (err set: unreadable file, out of memory). */
-int bundle_verify(bundle_reader *r, const char *display_name, verify_report *report,
+int bundle_verify(panya_bundle *b, const char *display_name, verify_report *report,
                   panya_error *err);
 
 void verify_report_free(verify_report *report);

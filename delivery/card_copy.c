@@ -12,9 +12,7 @@
 
 #include "common/output_file.h"
 #include "manifest/card_catalogue.h"
-#include "delivery/bundle_extract.h"
-#include "libpanya/bundle_reader.h"
-#include "writer/bundle_sign.h"
+#include "delivery/bundle_open.h"
 #include "delivery/bundle_verify.h"
 #include "delivery/card_fs.h"
 
@@ -171,15 +169,15 @@ static int check_copy(card_task *t, copy_source *s, const char *temp_path, const
     }
     /* The objects are checked through the same descriptor, from the pages just read back. */
     report(t, CARD_PHASE_VERIFYING, 0, s->size);
-    bundle_reader *r = bundle_reader_open_fd(fd, s->path, err);
-    if (!r) {
+    panya_bundle *b = bundle_open_descriptor(fd, s->path, err);
+    if (!b) {
         close(fd);
         panya_error_prefix(err, "%s is not a whole bundle: ", s->path);
         return -1;
     }
     verify_report v;
-    int status = bundle_verify(r, s->path, &v, err);
-    bundle_reader_close(r);
+    int status = bundle_verify(b, s->path, &v, err);
+    panya_close(b);
     posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
     close(fd);
     if (status == 1)
@@ -296,7 +294,7 @@ static int list_bundles(const char *dest, char ***names, size_t *count, panya_er
 
 typedef struct catalogue_entry {
     bundle_manifest *manifest;
-    char signer[BUNDLE_KEY_ID_HEX_SIZE];
+    char signer[PANYA_KEY_ID_CHARS];
 } catalogue_entry;
 
 /* Reads one pack on the card for the catalogue; returns false when it cannot be read. */
@@ -304,13 +302,16 @@ static bool describe_pack(const char *path, const char *name, uint64_t *size,
                           catalogue_entry *entry, card_catalogue_pack *pack)
 {
     panya_error ignored = {0};
-    bundle_reader *r = bundle_reader_open(path, &ignored);
-    if (!r)
+    panya_bundle *b = bundle_open_path(path, 0, &ignored);
+    if (!b)
         return false;
-    entry->manifest = bundle_load_manifest(r, path, &ignored);
-    int signed_status = entry->manifest ? bundle_signer(r, path, entry->signer, &ignored) : -1;
-    *size = bundle_reader_file_size(r);
-    bundle_reader_close(r);
+    entry->manifest = bundle_load_manifest(b, path, &ignored);
+    panya_facts facts;
+    panya_get_facts(b, &facts);
+    memcpy(entry->signer, facts.key_id, sizeof entry->signer);
+    int signed_status = facts.key_id[0] ? 1 : 0;
+    *size = facts.bundle_size;
+    panya_close(b);
     if (!entry->manifest)
         return false;
     const bundle_manifest *m = entry->manifest;
@@ -477,12 +478,14 @@ static int prepare_source(copy_source *s, const char *path, panya_error *err)
     s->path = path;
     const char *slash = strrchr(path, '/');
     s->name = slash ? slash + 1 : path;
-    bundle_reader *r = bundle_reader_open(path, err);
-    if (!r)
+    panya_bundle *b = bundle_open_path(path, 0, err);
+    if (!b)
         return -1;
-    s->size = bundle_reader_file_size(r);
-    bundle_manifest *m = bundle_load_manifest(r, path, err);
-    bundle_reader_close(r);
+    panya_facts facts;
+    panya_get_facts(b, &facts);
+    s->size = facts.bundle_size;
+    bundle_manifest *m = bundle_load_manifest(b, path, err);
+    panya_close(b);
     if (!m)
         return -1;
     bundle_manifest_free(m);

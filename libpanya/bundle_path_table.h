@@ -20,6 +20,21 @@ typedef struct bundle_path_table {
 int bundle_path_table_open(bundle_path_table *t, const uint8_t *data, size_t size,
                            uint64_t index_count);
 
+/* Binary search for path: returns 1 and sets *file (its position in path order) when found,
+ * else 0. */
+int bundle_path_table_search(const bundle_path_table *t, const char *path, uint32_t *file);
+
+/* A file's path bytes (not NUL-terminated) and its variants' range. */
+const uint8_t *bundle_path_table_path(const bundle_path_table *t, uint32_t file, uint32_t *len);
+void bundle_path_table_variants(const bundle_path_table *t, uint32_t file, uint32_t *first,
+                                uint32_t *count);
+/* Variant v (absolute, first..first+count-1): its index position and profile number. */
+void bundle_path_table_variant(const bundle_path_table *t, uint32_t v, uint32_t *position,
+                               uint32_t *profile);
+/* A profile's name bytes (not NUL-terminated). */
+const uint8_t *bundle_path_table_profile(const bundle_path_table *t, uint32_t profile,
+                                         uint32_t *len);
+
 /* Finds path (and profile, or the first variant when profile is NULL). Returns 1 and sets
  * *position (in the sorted index) when found; 0 when the path is absent; -1 when the path
  * has no variant for that profile. */

@@ -1,10 +1,12 @@
 #include "libpanya/bundle_reader.h"
 
-#include "libpanya/bundle_path_table.h"
+#include "libpanya/object_cache.h"
 #include "libpanya/object_reference.h"
+#include "libpanya/sha256.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,38 +17,42 @@
 #define READ_CHUNK (1u << 20)
 #define MAX_MANIFEST_SIZE (256u * 1024 * 1024)
 #define MAX_DICT_SIZE (16u * 1024 * 1024)
+/* A table may expand at most this much relative to the whole bundle (plus 1 MiB): a small
+ * file must not make the reader allocate gigabytes (zstd frames of repeated bytes expand by
+ * thousands). Real path tables and catalogues are a fraction of their bundle. */
+#define MAX_TABLE_EXPANSION 16u
 
 /* Decoded reference objects kept for the frames stored against them: the objects of one
  * group of near-duplicates are usually read together (one lesson, extract, verify). */
-#define REFERENCE_CACHE_SLOTS 4
-#define REFERENCE_CACHE_BYTES (48u * 1024 * 1024)
-
-typedef struct cached_reference {
-    uint32_t position; /* 1-based index position; 0: empty slot */
-    uint8_t *bytes;
-    size_t size;
-    uint64_t last_use;
-} cached_reference;
+#define REFERENCE_CACHE_BYTES (4 * (size_t)OBJECT_REFERENCE_MAX_SIZE)
 
 typedef struct reader_dictionary {
     bundle_dict_entry entry;
     ZSTD_DDict *ddict; /* loaded on first use */
 } reader_dictionary;
 
+/* A table loaded at open: present and intact, or the reason it cannot be used. */
+typedef struct loaded_table {
+    uint8_t *bytes;
+    panya_error problem; /* code PANYA_OK when usable */
+} loaded_table;
+
 struct bundle_reader {
     int fd;
     bool owns_fd;
     char *name;
-    uint64_t file_size;
+    uint64_t base;      /* where the bundle starts in fd's file */
+    uint64_t file_size; /* the bundle's length */
     bundle_footer footer;
     bool tables_intact;
     bool index_sorted;
     bundle_index_entry *entries;
     reader_dictionary *dicts;
-    uint8_t *path_table_bytes; /* loaded on first path lookup */
+    pthread_mutex_t dict_lock; /* guards reader_dictionary.ddict, created on first use */
+    loaded_table path_table_bytes, catalogue_bytes;
     bundle_path_table path_table;
-    cached_reference references[REFERENCE_CACHE_SLOTS];
-    uint64_t reference_clock;
+    bundle_catalogue catalogue;
+    object_cache *references; /* decoded reference objects (method 2), shared by threads */
 };
 
 static int read_at(const bundle_reader *r, void *buf, size_t len, uint64_t offset,
@@ -54,11 +60,11 @@ static int read_at(const bundle_reader *r, void *buf, size_t len, uint64_t offse
 {
     uint8_t *p = buf;
     while (len > 0) {
-        ssize_t n = pread(r->fd, p, len, (off_t)offset);
+        ssize_t n = pread(r->fd, p, len, (off_t)(r->base + offset));
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return panya_error_errno(err, PANYA_ERR_USAGE, errno, "%s: read failed", r->name);
+            return panya_error_errno(err, PANYA_ERR_IO, errno, "%s: read failed", r->name);
         if (n == 0)
             return panya_error_set(err, PANYA_ERR_INVALID, "%s: unexpected end of file",
                                    r->name);
@@ -80,16 +86,32 @@ static bool in_range(uint64_t offset, uint64_t len, uint64_t lo, uint64_t hi)
     return offset >= lo && offset <= hi && len <= hi - offset;
 }
 
+static int newer_format(const bundle_reader *r, unsigned major, unsigned minor,
+                        panya_error *err)
+{
+    return panya_error_set(err, PANYA_ERR_UNSUPPORTED,
+                           "%s: made by a newer panya (bundle format %u.%u); this panya reads "
+                           "format %d",
+                           r->name, major, minor, BUNDLE_FORMAT_MAJOR);
+}
+
 static int check_footer(const bundle_reader *r, panya_error *err)
 {
     const bundle_footer *f = &r->footer;
-    if (f->format_major != BUNDLE_FORMAT_MAJOR) {
+    if (f->format_major != BUNDLE_FORMAT_MAJOR)
+        return newer_format(r, f->format_major, f->format_minor, err);
+    if (f->reserved_nonzero)
+        return invalid(r, err, "the footer's reserved bytes are not zero (damaged bundle)");
+    bool part = (f->flags & BUNDLE_FLAG_PART) != 0;
+    if (part ? f->part_number == 0 || f->part_number > f->part_count
+             : f->part_number != 0 || f->part_count != 0) {
         char what[160];
-        snprintf(what, sizeof what,
-                 "made by a newer panya (bundle format %u.%u); this panya reads format %d",
-                 f->format_major, f->format_minor, BUNDLE_FORMAT_MAJOR);
+        snprintf(what, sizeof what, "the footer says part %u of %u (damaged bundle)",
+                 f->part_number, f->part_count);
         return invalid(r, err, what);
     }
+    if (f->format_minor >= 1 && (!f->path_table_offset || !f->catalogue_offset))
+        return invalid(r, err, "format 1.1 without a path table or catalogue (damaged bundle)");
     uint64_t data_end = r->file_size - BUNDLE_FOOTER_SIZE;
     uint64_t max_entries = data_end / BUNDLE_INDEX_ENTRY_SIZE;
     if (f->index_count > max_entries || f->dict_count > max_entries ||
@@ -103,6 +125,9 @@ static int check_footer(const bundle_reader *r, panya_error *err)
         f->manifest_method > BUNDLE_METHOD_ZSTD || f->dict_count > UINT16_MAX ||
         (f->path_table_offset &&
          !in_range(f->path_table_offset, f->path_table_stored_size, BUNDLE_HEADER_SIZE,
+                   f->index_offset)) ||
+        (f->catalogue_offset &&
+         !in_range(f->catalogue_offset, f->catalogue_stored_size, BUNDLE_HEADER_SIZE,
                    f->index_offset)))
         return invalid(r, err, "the footer points outside the file (damaged bundle)");
     return 0;
@@ -125,22 +150,33 @@ static int load_tables(bundle_reader *r, panya_error *err)
         return -1;
     }
     uint8_t actual[PANYA_HASH_SIZE];
-    panya_sha256_buffer(table, table_len, actual);
+    lp_sha256_buffer(table, table_len, actual);
     r->tables_intact = memcmp(actual, f->tables_hash, PANYA_HASH_SIZE) == 0;
     r->index_sorted = true;
+    bool reserved_ok = true;
     for (uint64_t i = 0; i < f->index_count; i++) {
-        bundle_decode_index_entry(table + i * BUNDLE_INDEX_ENTRY_SIZE, &r->entries[i]);
+        reserved_ok &= bundle_decode_index_entry(table + i * BUNDLE_INDEX_ENTRY_SIZE,
+                                                 &r->entries[i]) == 0;
         if (i > 0 && memcmp(r->entries[i - 1].hash, r->entries[i].hash, PANYA_HASH_SIZE) >= 0)
             r->index_sorted = false;
     }
     for (uint64_t d = 0; d < f->dict_count; d++)
-        bundle_decode_dict_entry(table + index_len + d * BUNDLE_DICT_ENTRY_SIZE,
-                                 &r->dicts[d].entry);
+        reserved_ok &= bundle_decode_dict_entry(table + index_len + d * BUNDLE_DICT_ENTRY_SIZE,
+                                                &r->dicts[d].entry) == 0;
     free(table);
+    /* Intact tables that break the rules were written wrongly, not damaged on the way: a
+     * damaged index stays readable object by object so that verify can name the damage. */
+    if (r->tables_intact && !r->index_sorted)
+        return invalid(r, err, "the index is not sorted by hash (invalid bundle)");
+    if (r->tables_intact && !reserved_ok)
+        return invalid(r, err, "an index entry's reserved bytes are not zero (invalid bundle)");
     return 0;
 }
 
-bundle_reader *bundle_reader_open_fd(int fd, const char *display_name, panya_error *err)
+static void load_tables_of_1_1(bundle_reader *r);
+
+bundle_reader *bundle_reader_open_fd(int fd, uint64_t base, uint64_t length,
+                                     const char *display_name, panya_error *err)
 {
     bundle_reader *r = calloc(1, sizeof *r);
     if (!r || !(r->name = strdup(display_name))) {
@@ -149,16 +185,30 @@ bundle_reader *bundle_reader_open_fd(int fd, const char *display_name, panya_err
         return NULL;
     }
     r->fd = fd;
+    pthread_mutex_init(&r->dict_lock, NULL);
+    if (!(r->references = object_cache_new(REFERENCE_CACHE_BYTES))) {
+        panya_error_oom(err);
+        goto fail;
+    }
     struct stat st;
     if (fstat(fd, &st) != 0) {
-        panya_error_errno(err, PANYA_ERR_USAGE, errno, "%s", display_name);
+        panya_error_errno(err, PANYA_ERR_IO, errno, "%s", display_name);
         goto fail;
     }
     if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
         invalid(r, err, "not a regular file");
         goto fail;
     }
-    r->file_size = (uint64_t)st.st_size;
+    uint64_t size = (uint64_t)st.st_size;
+    if (base > size || length > size - base) {
+        panya_error_set(err, PANYA_ERR_USAGE,
+                        "%s: the range %llu+%llu lies outside the file (%llu bytes)",
+                        display_name, (unsigned long long)base, (unsigned long long)length,
+                        (unsigned long long)size);
+        goto fail;
+    }
+    r->base = base;
+    r->file_size = length ? length : size - base;
     if (r->file_size == 0) {
         invalid(r, err, "empty file (0 bytes), not a panya bundle");
         goto fail;
@@ -176,6 +226,16 @@ bundle_reader *bundle_reader_open_fd(int fd, const char *display_name, panya_err
         invalid(r, err, "truncated: too short to hold a bundle (an interrupted copy?)");
         goto fail;
     }
+    int header_status = bundle_check_header(header);
+    if (header_status == -2) {
+        newer_format(r, (unsigned)(header[8] | header[9] << 8),
+                     (unsigned)(header[10] | header[11] << 8), err);
+        goto fail;
+    }
+    if (header_status != 0) {
+        invalid(r, err, "the header's reserved bytes are not zero (damaged bundle)");
+        goto fail;
+    }
     uint8_t raw_footer[BUNDLE_FOOTER_SIZE];
     if (read_at(r, raw_footer, sizeof raw_footer, r->file_size - BUNDLE_FOOTER_SIZE, err) != 0)
         goto fail;
@@ -190,6 +250,7 @@ bundle_reader *bundle_reader_open_fd(int fd, const char *display_name, panya_err
     }
     if (check_footer(r, err) != 0 || load_tables(r, err) != 0)
         goto fail;
+    load_tables_of_1_1(r);
     return r;
 fail:
     bundle_reader_close(r);
@@ -200,10 +261,11 @@ bundle_reader *bundle_reader_open(const char *path, panya_error *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        panya_error_errno(err, PANYA_ERR_USAGE, errno, "%s", path);
+        panya_error_errno(err, errno == ENOENT ? PANYA_ERR_NOT_FOUND : PANYA_ERR_IO, errno,
+                          "%s", path);
         return NULL;
     }
-    bundle_reader *r = bundle_reader_open_fd(fd, path, err);
+    bundle_reader *r = bundle_reader_open_fd(fd, 0, 0, path, err);
     if (!r) {
         close(fd);
         return NULL;
@@ -220,13 +282,33 @@ void bundle_reader_close(bundle_reader *r)
         close(r->fd);
     for (uint64_t d = 0; r->dicts && d < r->footer.dict_count; d++)
         ZSTD_freeDDict(r->dicts[d].ddict);
-    for (size_t i = 0; i < REFERENCE_CACHE_SLOTS; i++)
-        free(r->references[i].bytes);
+    pthread_mutex_destroy(&r->dict_lock);
+    object_cache_free(r->references);
     free(r->dicts);
     free(r->entries);
-    free(r->path_table_bytes);
+    bundle_catalogue_free(&r->catalogue);
+    free(r->path_table_bytes.bytes);
+    free(r->catalogue_bytes.bytes);
     free(r->name);
     free(r);
+}
+
+const char *bundle_reader_name(const bundle_reader *r)
+{
+    return r->name;
+}
+
+uint64_t bundle_reader_base(const bundle_reader *r)
+{
+    return r->base;
+}
+
+int bundle_reader_pread(const bundle_reader *r, void *buf, size_t len, uint64_t offset,
+                        panya_error *err)
+{
+    if (!in_range(offset, len, 0, r->file_size))
+        return invalid(r, err, "a read past the end of the bundle (damaged index)");
+    return read_at(r, buf, len, offset, err);
 }
 
 const bundle_footer *bundle_reader_footer(const bundle_reader *r)
@@ -287,7 +369,8 @@ typedef struct section {
 } section;
 
 /* Reads a section, decompresses it and checks its hash. *out is malloc'd, NUL-terminated. */
-static int load_section(bundle_reader *r, const section *s, uint8_t **out, panya_error *err)
+static int load_section(const bundle_reader *r, const section *s, uint8_t **out,
+                        panya_error *err)
 {
     char what[160];
     *out = NULL;
@@ -316,7 +399,7 @@ static int load_section(bundle_reader *r, const section *s, uint8_t **out, panya
     free(stored);
     uint8_t actual[PANYA_HASH_SIZE];
     if (status == 0) {
-        panya_sha256_buffer(plain, (size_t)s->size, actual);
+        lp_sha256_buffer(plain, (size_t)s->size, actual);
         if (memcmp(actual, s->hash, PANYA_HASH_SIZE) != 0) {
             snprintf(what, sizeof what, "the %s is damaged (checksum mismatch)", s->what);
             status = invalid(r, err, what);
@@ -342,31 +425,95 @@ int bundle_reader_read_manifest(bundle_reader *r, uint8_t **xml, size_t *len, pa
     return 0;
 }
 
-int bundle_reader_find_path(bundle_reader *r, const char *path, const char *profile,
-                            const bundle_index_entry **entry, panya_error *err)
+/* Where a table may expand to: MAX_TABLE_EXPANSION x the bundle plus 1 MiB, at most 256 MiB. */
+static uint64_t table_limit(const bundle_reader *r)
+{
+    uint64_t limit = r->file_size * MAX_TABLE_EXPANSION + (1u << 20);
+    return limit < MAX_MANIFEST_SIZE ? limit : MAX_MANIFEST_SIZE;
+}
+
+static void load_table(bundle_reader *r, loaded_table *t, const section *s)
+{
+    if (!s->offset) {
+        panya_error_set(&t->problem, PANYA_ERR_UNSUPPORTED, "%s: no %s (a format %u.%u bundle)",
+                        r->name, s->what, r->footer.format_major, r->footer.format_minor);
+        return;
+    }
+    load_section(r, s, &t->bytes, &t->problem);
+}
+
+/* The path table and catalogue are read at open, so that lookups from many threads only read
+ * memory. Damage does not stop the open: lookups report it, verify names it. */
+static void load_tables_of_1_1(bundle_reader *r)
 {
     const bundle_footer *f = &r->footer;
-    if (!f->path_table_offset)
-        return -2;
-    if (!r->path_table_bytes) {
-        section s = {"path table", f->path_table_offset, f->path_table_stored_size,
-                     f->path_table_size, MAX_MANIFEST_SIZE, BUNDLE_METHOD_ZSTD,
+    section paths = {"path table", f->path_table_offset, f->path_table_stored_size,
+                     f->path_table_size, table_limit(r), BUNDLE_METHOD_ZSTD,
                      f->path_table_hash};
-        uint8_t *bytes;
-        if (load_section(r, &s, &bytes, err) != 0)
-            return -1;
-        if (bundle_path_table_open(&r->path_table, bytes, (size_t)f->path_table_size,
-                                   f->index_count) != 0) {
-            free(bytes);
-            return invalid(r, err, "the path table is damaged (malformed)");
-        }
-        r->path_table_bytes = bytes;
+    load_table(r, &r->path_table_bytes, &paths);
+    if (r->path_table_bytes.bytes &&
+        bundle_path_table_open(&r->path_table, r->path_table_bytes.bytes,
+                               (size_t)f->path_table_size, f->index_count) != 0) {
+        invalid(r, &r->path_table_bytes.problem, "the path table is damaged (malformed)");
+        free(r->path_table_bytes.bytes);
+        r->path_table_bytes.bytes = NULL;
     }
+    section cat = {"catalogue", f->catalogue_offset, f->catalogue_stored_size,
+                   f->catalogue_size, table_limit(r), BUNDLE_METHOD_ZSTD, f->catalogue_hash};
+    load_table(r, &r->catalogue_bytes, &cat);
+    if (!r->catalogue_bytes.bytes)
+        return;
+    if (!r->path_table_bytes.bytes) {
+        invalid(r, &r->catalogue_bytes.problem, "the catalogue needs the path table, which is "
+                                                "damaged");
+    } else {
+        int rc = bundle_catalogue_decode(&r->catalogue, r->catalogue_bytes.bytes,
+                                         (size_t)f->catalogue_size, r->path_table.variant_count,
+                                         r->path_table.profile_count);
+        if (rc == -2)
+            panya_error_oom(&r->catalogue_bytes.problem);
+        else if (rc != 0)
+            invalid(r, &r->catalogue_bytes.problem, "the catalogue is damaged (malformed)");
+        if (rc == 0)
+            return;
+    }
+    free(r->catalogue_bytes.bytes);
+    r->catalogue_bytes.bytes = NULL;
+}
+
+static const void *table_or_problem(const loaded_table *t, const void *table, panya_error *err)
+{
+    if (t->bytes)
+        return table;
+    if (err)
+        *err = t->problem;
+    return NULL;
+}
+
+const bundle_path_table *bundle_reader_path_table(const bundle_reader *r, panya_error *err)
+{
+    return table_or_problem(&r->path_table_bytes, &r->path_table, err);
+}
+
+const bundle_catalogue *bundle_reader_catalogue(const bundle_reader *r, panya_error *err)
+{
+    return table_or_problem(&r->catalogue_bytes, &r->catalogue, err);
+}
+
+int bundle_reader_find_path(const bundle_reader *r, const char *path, const char *profile,
+                            const bundle_index_entry **entry, panya_error *err)
+{
+    if (!r->footer.path_table_offset)
+        return -2;
+    const bundle_path_table *t = bundle_reader_path_table(r, err);
+    if (!t)
+        return -1;
     uint32_t position;
-    int found = bundle_path_table_find(&r->path_table, path, profile, &position);
+    int found = bundle_path_table_find(t, path, profile, &position);
     if (found < 0)
-        return panya_error_set(err, PANYA_ERR_USAGE, "%s: '%s' has no variant for profile '%s'",
-                               r->name, path, profile);
+        return panya_error_set(err, PANYA_ERR_NOT_FOUND,
+                               "%s: '%s' has no variant for profile '%s'", r->name, path,
+                               profile);
     if (found == 1)
         *entry = &r->entries[position];
     return found;
@@ -379,29 +526,31 @@ static const ZSTD_DDict *dictionary_for(bundle_reader *r, uint16_t dict_id, pany
         return NULL;
     }
     reader_dictionary *d = &r->dicts[dict_id - 1];
-    if (d->ddict)
-        return d->ddict;
-    if (!in_range(d->entry.offset, d->entry.stored_size, BUNDLE_HEADER_SIZE,
-                  r->footer.index_offset)) {
-        invalid(r, err, "a dictionary entry points outside the file");
-        return NULL;
+    pthread_mutex_lock(&r->dict_lock);
+    const ZSTD_DDict *ddict = d->ddict;
+    if (!ddict) {
+        section s = {"compression dictionary", d->entry.offset, d->entry.stored_size,
+                     d->entry.size, MAX_DICT_SIZE, d->entry.method, d->entry.hash};
+        uint8_t *bytes;
+        if (!in_range(d->entry.offset, d->entry.stored_size, BUNDLE_HEADER_SIZE,
+                      r->footer.index_offset)) {
+            invalid(r, err, "a dictionary entry points outside the file");
+        } else if (load_section(r, &s, &bytes, err) == 0) {
+            d->ddict = ZSTD_createDDict(bytes, (size_t)d->entry.size);
+            free(bytes);
+            if (!d->ddict)
+                invalid(r, err, "a compression dictionary is not valid zstd");
+            ddict = d->ddict;
+        }
     }
-    section s = {"compression dictionary", d->entry.offset, d->entry.stored_size, d->entry.size,
-                 MAX_DICT_SIZE, d->entry.method, d->entry.hash};
-    uint8_t *bytes;
-    if (load_section(r, &s, &bytes, err) != 0)
-        return NULL;
-    d->ddict = ZSTD_createDDict(bytes, (size_t)d->entry.size);
-    free(bytes);
-    if (!d->ddict)
-        invalid(r, err, "a compression dictionary is not valid zstd");
-    return d->ddict;
+    pthread_mutex_unlock(&r->dict_lock);
+    return ddict;
 }
 
 typedef struct object_stream {
     bundle_reader *r;
     const bundle_index_entry *entry;
-    panya_sha256 hash;
+    lp_sha256 hash;
     uint64_t produced;
     bundle_sink sink;
     void *sink_ctx;
@@ -412,7 +561,7 @@ static int emit(object_stream *s, const uint8_t *data, size_t len, panya_error *
     if (len > s->entry->size - s->produced)
         return invalid(s->r, err, "an object is longer than its index entry says (damaged)");
     s->produced += len;
-    panya_sha256_update(&s->hash, data, len);
+    lp_sha256_update(&s->hash, data, len);
     return s->sink(s->sink_ctx, data, len, err);
 }
 
@@ -476,50 +625,35 @@ static int stream_zstd(object_stream *s, uint8_t *in, uint8_t *out, panya_error 
     return status;
 }
 
-/* The decoded bytes of the reference object at 1-based index position `position`, from the
- * cache or read (and checked against its hash) now. The cache owns the returned bytes. */
-static const uint8_t *reference_bytes(bundle_reader *r, uint32_t position, panya_error *err)
+/* The decoded bytes of the reference object at 1-based index position `position` (malloc'd,
+ * the caller frees them), from the cache or read and checked against its hash now. */
+static uint8_t *reference_bytes(bundle_reader *r, uint32_t position, panya_error *err)
 {
-    cached_reference *slot = NULL;
-    for (size_t i = 0; i < REFERENCE_CACHE_SLOTS; i++)
-        if (r->references[i].position == position) {
-            r->references[i].last_use = ++r->reference_clock;
-            return r->references[i].bytes;
-        }
     const bundle_index_entry *ref = &r->entries[position - 1];
-    uint8_t *bytes;
-    panya_error ref_err = {0};
-    if (bundle_reader_load_object(r, ref, OBJECT_REFERENCE_MAX_SIZE, &bytes, &ref_err) != 0) {
-        if (ref_err.code != PANYA_ERR_INVALID) {
-            *err = ref_err;
-            return NULL;
-        }
-        invalid(r, err, "the object it is stored against is damaged");
+    size_t size = (size_t)ref->size, got;
+    uint8_t *bytes = malloc(size ? size : 1);
+    if (!bytes) {
+        panya_error_oom(err);
         return NULL;
     }
-    /* Evict the least recently used entries until this one fits beside the others. */
-    size_t held = 0;
-    for (size_t i = 0; i < REFERENCE_CACHE_SLOTS; i++)
-        held += r->references[i].size;
-    for (;;) {
-        cached_reference *oldest = NULL;
-        for (size_t i = 0; i < REFERENCE_CACHE_SLOTS; i++) {
-            cached_reference *c = &r->references[i];
-            if (!c->position && !slot)
-                slot = c;
-            if (c->position && (!oldest || c->last_use < oldest->last_use))
-                oldest = c;
-        }
-        if (slot && held + ref->size <= REFERENCE_CACHE_BYTES)
-            break;
-        if (!oldest)
-            break; /* larger than the whole cache: kept alone */
-        held -= oldest->size;
-        free(oldest->bytes);
-        *oldest = (cached_reference){0};
-        slot = NULL;
+    if (r->references && object_cache_copy(r->references, position, 0, bytes, size, &got) &&
+        got == size)
+        return bytes;
+    free(bytes);
+    panya_error ref_err = {0};
+    if (bundle_reader_load_object(r, ref, OBJECT_REFERENCE_MAX_SIZE, &bytes, &ref_err) != 0) {
+        if (ref_err.code != PANYA_ERR_INVALID)
+            *err = ref_err;
+        else
+            invalid(r, err, "the object it is stored against is damaged");
+        return NULL;
     }
-    *slot = (cached_reference){position, bytes, (size_t)ref->size, ++r->reference_clock};
+    uint8_t *kept;
+    if (r->references && object_cache_admits(r->references, size) &&
+        (kept = malloc(size ? size : 1))) {
+        memcpy(kept, bytes, size);
+        object_cache_put(r->references, position, kept, size);
+    }
     return bytes;
 }
 
@@ -536,7 +670,7 @@ static int stream_reference(object_stream *s, panya_error *err)
         e->size > OBJECT_REFERENCE_MAX_SIZE || e->stored_size > OBJECT_REFERENCE_MAX_SIZE ||
         r->entries[e->reference - 1].size > OBJECT_REFERENCE_MAX_SIZE)
         return invalid(r, err, "an index entry is damaged (impossible reference object)");
-    const uint8_t *reference = reference_bytes(r, e->reference, err);
+    uint8_t *reference = reference_bytes(r, e->reference, err);
     if (!reference)
         return -1;
     size_t reference_size = (size_t)r->entries[e->reference - 1].size;
@@ -553,6 +687,7 @@ static int stream_reference(object_stream *s, panya_error *err)
         uint64_t n = e->size - done < READ_CHUNK ? e->size - done : READ_CHUNK;
         status = emit(s, plain + done, (size_t)n, err);
     }
+    free(reference);
     free(frame);
     free(plain);
     return status;
@@ -571,7 +706,8 @@ int bundle_reader_read_object(bundle_reader *r, const bundle_index_entry *entry,
     bool streamed = !referenced;
     uint8_t *in = streamed ? malloc(READ_CHUNK) : NULL;
     uint8_t *out = streamed && !raw ? malloc(READ_CHUNK) : NULL;
-    if ((streamed && !in) || (streamed && !raw && !out) || panya_sha256_init(&s.hash) != 0) {
+    lp_sha256_init(&s.hash);
+    if ((streamed && !in) || (streamed && !raw && !out)) {
         free(in);
         free(out);
         return panya_error_oom(err);
@@ -582,7 +718,7 @@ int bundle_reader_read_object(bundle_reader *r, const bundle_index_entry *entry,
     free(in);
     free(out);
     uint8_t actual[PANYA_HASH_SIZE];
-    panya_sha256_final(&s.hash, actual);
+    lp_sha256_final(&s.hash, actual);
     if (status == 0 && (s.produced != entry->size ||
                         memcmp(actual, entry->hash, PANYA_HASH_SIZE) != 0))
         status = invalid(r, err, "an object does not match its hash (damaged)");

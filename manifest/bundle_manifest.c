@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/utf8.h"
+#include "common/safe_path.h"
 
 /* Grows *items (of *count elements of elem_size) by one zeroed element; NULL when OOM. */
 static void *append_zeroed(void **items, size_t *count, size_t elem_size)
@@ -136,26 +136,7 @@ int manifest_titles_add(manifest_titles *titles, const char *lang, const char *t
 
 bool manifest_path_is_safe(const char *path)
 {
-    size_t len = strlen(path);
-    if (len == 0 || len > 4096 || !panya_utf8_valid(path, len))
-        return false;
-    const char *component = path;
-    for (const char *p = path;; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == '/' || c == '\0') {
-            size_t clen = (size_t)(p - component);
-            if (clen == 0 || clen > 255)
-                return false;
-            if ((clen == 1 && component[0] == '.') ||
-                (clen == 2 && component[0] == '.' && component[1] == '.'))
-                return false;
-            if (c == '\0')
-                return true;
-            component = p + 1;
-        } else if (c < 0x20 || c == 0x7f || c == '\\') {
-            return false;
-        }
-    }
+    return panya_path_is_safe(path, strlen(path));
 }
 
 manifest_file *bundle_manifest_add_file(bundle_manifest *m, const char *path, panya_error *err)

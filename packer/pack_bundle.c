@@ -113,14 +113,10 @@ static int write_part(pack_state *s, const char *path, bundle_manifest *m, const
     }
     for (size_t d = 0; d < s->model->folder_count && status == 0 && part_number <= 1; d++)
         status = bundle_manifest_add_folder(m, s->model->empty_folders[d], err);
-    uint8_t *xml = NULL;
-    size_t xml_len = 0;
     if (status == 0)
         status = bundle_manifest_finish(m, err);
     if (status == 0)
-        status = bundle_manifest_write_xml(m, &xml, &xml_len, err);
-    if (status == 0)
-        status = bundle_writer_finish(w, path, xml, xml_len, err);
+        status = bundle_writer_finish(w, path, m, err);
     bundle_writer_stats stats = bundle_writer_get_stats(w);
     summary->bundle.objects += stats.objects;
     summary->bundle.duplicates += stats.duplicates;
@@ -128,7 +124,6 @@ static int write_part(pack_state *s, const char *path, bundle_manifest *m, const
     summary->bundle.compressed_objects += stats.compressed_objects;
     summary->bundle.dictionaries += stats.dictionaries;
     summary->bundle.bundle_bytes += stats.bundle_bytes;
-    free(xml);
     bundle_writer_free(w);
     return status;
 }

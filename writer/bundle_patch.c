@@ -12,7 +12,7 @@
 #include "common/hash.h"
 #include "common/output_file.h"
 #include "libpanya/bundle_reader.h"
-#include "delivery/bundle_verify.h"
+#include "libpanya/include/panya.h"
 
 #define CHUNK (1u << 20)
 #define LITERAL_LEVEL 9
@@ -248,18 +248,35 @@ static int write_literals(diff_state *d, panya_output_file *out, panya_error *er
     return status;
 }
 
+/* Checks every object and table of the bundle at path with the reader library. Returns 0,
+ * 1 when it is damaged (*damaged objects), or -1 with err set. */
+static int check_bundle(const char *path, uint64_t *damaged, panya_error *err)
+{
+    panya_bundle *b;
+    panya_error_info info;
+    if (panya_open(path, PANYA_OPEN_NO_CACHE, &b, &info) != PANYA_OK)
+        return panya_error_set(err, (int)info.status, "%s", info.message);
+    panya_verify_report report;
+    panya_status status = panya_verify_all(b, NULL, NULL, &report, &info);
+    panya_close(b);
+    *damaged = report.objects_damaged;
+    panya_verify_report_free(&report);
+    if (status == PANYA_OK || status == PANYA_ERR_INVALID)
+        return status == PANYA_OK ? 0 : 1;
+    return panya_error_set(err, (int)info.status, "%s", info.message);
+}
+
 static int open_whole_bundle(const char *path, bundle_reader **r, panya_error *err)
 {
-    if (!(*r = bundle_reader_open(path, err)))
-        return -1;
-    verify_report report;
-    int status = bundle_verify(*r, path, &report, err);
+    uint64_t damaged = 0;
+    int status = check_bundle(path, &damaged, err);
     if (status == 1)
         panya_error_set(err, PANYA_ERR_INVALID, "%s is damaged (%llu damaged objects): "
                                                  "see 'panya verify %s'", path,
-                        (unsigned long long)report.objects_damaged, path);
-    verify_report_free(&report);
-    return status == 0 ? 0 : -1;
+                        (unsigned long long)damaged, path);
+    if (status != 0)
+        return -1;
+    return (*r = bundle_reader_open(path, err)) ? 0 : -1;
 }
 
 int bundle_diff(const char *old_path, const char *new_path, const char *patch_path,
@@ -523,13 +540,8 @@ static int check_result(apply_state *a, const patch_header *h, const char *patch
     panya_sha256_final(&a->hash, actual);
     if (a->out.written != h->new_size || memcmp(actual, h->new_hash, PANYA_HASH_SIZE) != 0)
         return damaged_patch(patch_path, err, "the result does not match the new bundle");
-    bundle_reader *r = bundle_reader_open(a->out.temp_path, err);
-    if (!r)
-        return -1;
-    verify_report report;
-    int status = bundle_verify(r, a->out.final_path, &report, err);
-    bundle_reader_close(r);
-    verify_report_free(&report);
+    uint64_t damaged = 0;
+    int status = check_bundle(a->out.temp_path, &damaged, err);
     if (status == 1)
         return damaged_patch(patch_path, err, "the result has damaged objects");
     return status;

@@ -1,5 +1,7 @@
 #include "writer/bundle_sign.h"
 
+#include "libpanya/bundle_format.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,17 +22,6 @@ struct bundle_key {
     EVP_PKEY *pkey;
     uint8_t public_key[BUNDLE_PUBLIC_KEY_SIZE];
 };
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 static void id_of_public_key(const uint8_t public_key[BUNDLE_PUBLIC_KEY_SIZE],
                              char key_id[BUNDLE_KEY_ID_HEX_SIZE])
@@ -170,7 +161,7 @@ int bundle_sign_manifest(const bundle_key *key, const uint8_t *manifest, size_t 
 {
     memset(block, 0, BUNDLE_SIGNATURE_BLOCK_SIZE);
     memcpy(block, BUNDLE_SIGNATURE_MAGIC, 8);
-    put_u32(block + 8, BUNDLE_SIGNATURE_ED25519);
+    bundle_put_u32(block + 8, BUNDLE_SIGNATURE_ED25519);
     memcpy(block + 16, key->public_key, BUNDLE_PUBLIC_KEY_SIZE);
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     size_t sig_len = BUNDLE_SIGNATURE_SIZE;
@@ -184,79 +175,7 @@ int bundle_sign_manifest(const bundle_key *key, const uint8_t *manifest, size_t 
     return 0;
 }
 
-typedef struct parsed_signature {
-    uint8_t public_key[BUNDLE_PUBLIC_KEY_SIZE];
-    uint8_t signature[BUNDLE_SIGNATURE_SIZE];
-} parsed_signature;
-
-/* Returns 1 signed, 0 unsigned, -1 damaged or unreadable. */
-static int read_signature(bundle_reader *r, const char *name, parsed_signature *sig,
-                          panya_error *err)
+void bundle_key_public(const bundle_key *key, uint8_t public_key[BUNDLE_PUBLIC_KEY_SIZE])
 {
-    uint8_t *block;
-    size_t len;
-    if (bundle_reader_read_signature(r, &block, &len, err) != 0)
-        return -1;
-    if (!block)
-        return 0;
-    int status = 1;
-    if (len != BUNDLE_SIGNATURE_BLOCK_SIZE || memcmp(block, BUNDLE_SIGNATURE_MAGIC, 8) != 0)
-        status = panya_error_set(err, PANYA_ERR_INVALID, "%s: the signature block is damaged",
-                                 name);
-    else if (get_u32(block + 8) != BUNDLE_SIGNATURE_ED25519)
-        status = panya_error_set(err, PANYA_ERR_INVALID,
-                                 "%s: signed with an unknown algorithm (%u)", name,
-                                 get_u32(block + 8));
-    if (status == 1) {
-        memcpy(sig->public_key, block + 16, BUNDLE_PUBLIC_KEY_SIZE);
-        memcpy(sig->signature, block + 48, BUNDLE_SIGNATURE_SIZE);
-    }
-    free(block);
-    return status;
-}
-
-int bundle_signer(bundle_reader *r, const char *display_name,
-                  char key_id[BUNDLE_KEY_ID_HEX_SIZE], panya_error *err)
-{
-    parsed_signature sig;
-    int status = read_signature(r, display_name, &sig, err);
-    if (status == 1)
-        id_of_public_key(sig.public_key, key_id);
-    return status;
-}
-
-int bundle_check_signature(bundle_reader *r, const char *display_name, const bundle_key *key,
-                           char key_id[BUNDLE_KEY_ID_HEX_SIZE], panya_error *err)
-{
-    parsed_signature sig;
-    int status = read_signature(r, display_name, &sig, err);
-    if (status < 0)
-        return -1;
-    if (status == 0)
-        return panya_error_set(err, PANYA_ERR_INVALID, "%s: not signed", display_name);
-    id_of_public_key(sig.public_key, key_id);
-    char expected[BUNDLE_KEY_ID_HEX_SIZE];
-    bundle_key_id(key, expected);
-    if (memcmp(sig.public_key, key->public_key, BUNDLE_PUBLIC_KEY_SIZE) != 0)
-        return panya_error_set(err, PANYA_ERR_INVALID,
-                               "%s: signed by %s, not by the given key %s", display_name,
-                               key_id, expected);
-    uint8_t *manifest;
-    size_t len;
-    if (bundle_reader_read_manifest(r, &manifest, &len, err) != 0)
-        return -1;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    if (!ctx) {
-        free(manifest);
-        return panya_error_oom(err);
-    }
-    int ok = EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key->pkey) == 1 &&
-             EVP_DigestVerify(ctx, sig.signature, BUNDLE_SIGNATURE_SIZE, manifest, len) == 1;
-    EVP_MD_CTX_free(ctx);
-    free(manifest);
-    if (!ok)
-        return panya_error_set(err, PANYA_ERR_INVALID,
-                               "%s: the signature does not match the manifest (the bundle "
-                               "was changed after it was signed)", display_name);
-    return 0;
+    memcpy(public_key, key->public_key, BUNDLE_PUBLIC_KEY_SIZE);
 }

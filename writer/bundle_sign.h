@@ -1,4 +1,5 @@
-/* Ed25519 signatures on bundles (OpenSSL libcrypto). The signature covers the uncompressed
+/* Ed25519 keys and signing of bundles (OpenSSL libcrypto); checking a signature is the reader
+ * library's job (panya_check_signature). The signature covers the uncompressed
  * manifest bytes; the manifest names every object by its SHA-256, so a valid signature plus
  * every object matching its hash vouches for the whole bundle. Keys are PEM files (PKCS#8
  * private key, SubjectPublicKeyInfo public key); a key id is the first 8 bytes of the
@@ -15,7 +16,6 @@
 #include <stdint.h>
 
 #include "common/error.h"
-#include "libpanya/bundle_reader.h"
 
 #define BUNDLE_SIGNATURE_MAGIC "PANYASIG"
 #define BUNDLE_SIGNATURE_ED25519 1u
@@ -46,16 +46,8 @@ void bundle_key_id(const bundle_key *key, char key_id[BUNDLE_KEY_ID_HEX_SIZE]);
 int bundle_sign_manifest(const bundle_key *key, const uint8_t *manifest, size_t len,
                          uint8_t block[BUNDLE_SIGNATURE_BLOCK_SIZE], panya_error *err);
 
-/* Reads the signer's key id from a bundle. Returns 1 when signed (key_id written), 0 when
- * not signed, -1 when the signature block is damaged or unreadable. */
-int bundle_signer(bundle_reader *r, const char *display_name,
-                  char key_id[BUNDLE_KEY_ID_HEX_SIZE], panya_error *err);
-
-/* Checks that the bundle is signed by `key` over its manifest. Writes the signer's key id
- * when the bundle is signed. Unsigned, signed by another key, or a signature that does not
- * match the manifest: PANYA_ERR_INVALID. Returns 0 or -1. It does not read the objects:
- * bundle_verify checks them against the (now trusted) manifest. */
-int bundle_check_signature(bundle_reader *r, const char *display_name, const bundle_key *key,
-                           char key_id[BUNDLE_KEY_ID_HEX_SIZE], panya_error *err);
+/* The raw 32-byte Ed25519 public key, as the reader library checks signatures with it
+ * (panya_check_signature in libpanya/include/panya.h). */
+void bundle_key_public(const bundle_key *key, uint8_t public_key[BUNDLE_PUBLIC_KEY_SIZE]);
 
 #endif

@@ -12,6 +12,7 @@
 #include "writer/bundle_compress.h"
 #include "manifest/bundle_manifest.h"
 #include "libpanya/bundle_format.h"
+#include "writer/catalogue_build.h"
 #include "writer/path_table_build.h"
 #include "writer/bundle_sign.h"
 #include "writer/object_spool.h"
@@ -245,26 +246,23 @@ static int write_frame(panya_output_file *out, const uint8_t *data, size_t len,
     return status;
 }
 
-/* Writes the path table for the manifest, when the manifest is one panya can read (test
- * tools write hostile manifests on purpose; their bundles simply have no path table). */
-static int write_path_table(panya_output_file *out, const uint8_t *manifest, size_t manifest_len,
-                            const bundle_index_entry *entries, size_t count,
-                            bundle_footer *footer, panya_error *err)
+/* Encodes a table (path table or catalogue) and writes it as one zstd frame, recording its
+ * place, sizes and hash in the footer fields given. */
+typedef int (*table_encoder)(const bundle_manifest *m, const bundle_index_entry *entries,
+                             size_t count, uint8_t **out, size_t *len, panya_error *err);
+
+static int write_table(panya_output_file *out, table_encoder encode, const bundle_manifest *m,
+                       const bundle_index_entry *entries, size_t count, uint64_t *offset,
+                       uint64_t *stored, uint64_t *size, uint8_t hash[PANYA_HASH_SIZE],
+                       panya_error *err)
 {
-    panya_error ignored = {0};
-    bundle_manifest *m = bundle_manifest_read_xml(manifest, manifest_len, "manifest", &ignored);
-    if (!m)
-        return 0;
     uint8_t *table;
     size_t len;
-    int status = bundle_path_table_build(m, entries, count, &table, &len, err);
-    bundle_manifest_free(m);
-    if (status != 0)
+    if (encode(m, entries, count, &table, &len, err) != 0)
         return -1;
-    footer->path_table_size = len;
-    panya_sha256_buffer(table, len, footer->path_table_hash);
-    status = write_frame(out, table, len, &footer->path_table_offset,
-                         &footer->path_table_stored_size, err);
+    *size = len;
+    panya_sha256_buffer(table, len, hash);
+    int status = write_frame(out, table, len, offset, stored, err);
     free(table);
     return status;
 }
@@ -286,13 +284,34 @@ static int name_references(const bundle_writer *w, bundle_index_entry *entries,
     return 0;
 }
 
+static int encode_catalogue(const bundle_manifest *m, const bundle_index_entry *entries,
+                            size_t count, uint8_t **out, size_t *len, panya_error *err)
+{
+    (void)entries, (void)count;
+    return bundle_catalogue_build(m, out, len, err);
+}
+
+/* The path table and catalogue of format 1.1, both from the manifest model. */
+static int write_binary_tables(panya_output_file *out, const bundle_manifest *m,
+                               const bundle_index_entry *entries, size_t count,
+                               bundle_footer *f, panya_error *err)
+{
+    if (write_table(out, bundle_path_table_build, m, entries, count, &f->path_table_offset,
+                    &f->path_table_stored_size, &f->path_table_size, f->path_table_hash,
+                    err) != 0)
+        return -1;
+    return write_table(out, encode_catalogue, m, entries, count, &f->catalogue_offset,
+                       &f->catalogue_stored_size, &f->catalogue_size, f->catalogue_hash, err);
+}
+
 /* Writes manifest, path table, index, dictionary table and footer after the objects. */
-static int write_tables(bundle_writer *w, panya_output_file *out, const uint8_t *manifest,
-                        size_t manifest_len, const bundle_dict_entry *dict_entries,
-                        size_t dict_count, panya_error *err)
+static int write_tables(bundle_writer *w, panya_output_file *out, const bundle_manifest *m,
+                        const uint8_t *manifest, size_t manifest_len,
+                        const bundle_dict_entry *dict_entries, size_t dict_count,
+                        panya_error *err)
 {
     bundle_footer footer = {.format_major = BUNDLE_FORMAT_MAJOR,
-                            .format_minor = BUNDLE_FORMAT_MINOR,
+                            .format_minor = m ? BUNDLE_FORMAT_MINOR : 0,
                             .flags = w->options.part_count ? BUNDLE_FLAG_PART : 0,
                             .part_number = w->options.part_number,
                             .part_count = w->options.part_count,
@@ -314,7 +333,7 @@ static int write_tables(bundle_writer *w, panya_output_file *out, const uint8_t 
     qsort(entries, w->count, sizeof *entries, compare_entries);
     if (name_references(w, entries, err) != 0)
         goto out;
-    if (write_path_table(out, manifest, manifest_len, entries, w->count, &footer, err) != 0)
+    if (m && write_binary_tables(out, m, entries, w->count, &footer, err) != 0)
         goto out;
     size_t table_len = 0;
     for (size_t i = 0; i < w->count; i++, table_len += BUNDLE_INDEX_ENTRY_SIZE)
@@ -392,8 +411,9 @@ static int write_objects(bundle_writer *w, panya_output_file *out, object_spool 
     return 0;
 }
 
-int bundle_writer_finish(bundle_writer *w, const char *out_path, const uint8_t *manifest,
-                         size_t manifest_len, panya_error *err)
+/* Writes the bundle: with m, format 1.1 with tables from m; without, format 1.0. */
+static int finish(bundle_writer *w, const char *out_path, const bundle_manifest *m,
+                  const uint8_t *manifest, size_t manifest_len, panya_error *err)
 {
     size_t compressible = 0;
     size_t *compressible_of = malloc((w->count ? w->count : 1) * sizeof *compressible_of);
@@ -432,7 +452,8 @@ int bundle_writer_finish(bundle_writer *w, const char *out_path, const uint8_t *
     }
     if (bundle_compress_objects(inputs, compressible, w->options.compression_level,
                                 w->options.threads, !w->options.no_dictionaries,
-                                !w->options.no_references, w->options.frame_cache, spool,
+                                /* format 1.0 (no model) has no reference frames */
+                                m && !w->options.no_references, w->options.frame_cache, spool,
                                 outputs,
                                 &dicts, &dict_count, err) != 0)
         goto done;
@@ -444,11 +465,11 @@ int bundle_writer_finish(bundle_writer *w, const char *out_path, const uint8_t *
     if (panya_output_open(&out, out_path, err) != 0)
         goto done;
     uint8_t header[BUNDLE_HEADER_SIZE];
-    bundle_encode_header(header);
+    bundle_encode_header(header, m ? BUNDLE_FORMAT_MINOR : 0);
     if (panya_output_write(&out, header, sizeof header, err) != 0 ||
         write_objects(w, &out, spool, outputs, compressible_of, object_of, dicts, dict_entries,
                       dict_count, err) ||
-        write_tables(w, &out, manifest, manifest_len, dict_entries, dict_count, err)) {
+        write_tables(w, &out, m, manifest, manifest_len, dict_entries, dict_count, err)) {
         panya_output_abort(&out);
         goto done;
     }
@@ -468,6 +489,24 @@ done:
     free(compressible_of);
     free(object_of);
     return status;
+}
+
+int bundle_writer_finish(bundle_writer *w, const char *out_path, const bundle_manifest *m,
+                         panya_error *err)
+{
+    uint8_t *xml;
+    size_t len;
+    if (bundle_manifest_write_xml(m, &xml, &len, err) != 0)
+        return -1;
+    int status = finish(w, out_path, m, xml, len, err);
+    free(xml);
+    return status;
+}
+
+int bundle_writer_finish_raw(bundle_writer *w, const char *out_path, const uint8_t *manifest,
+                             size_t manifest_len, panya_error *err)
+{
+    return finish(w, out_path, NULL, manifest, manifest_len, err);
 }
 
 bundle_writer_stats bundle_writer_get_stats(const bundle_writer *w)

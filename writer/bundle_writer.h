@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "common/hash.h"
+#include "manifest/bundle_manifest.h"
 
 typedef struct bundle_writer bundle_writer;
 
@@ -49,10 +50,17 @@ int bundle_writer_add_file(bundle_writer *w, const char *disk_path, const char *
 int bundle_writer_add_memory(bundle_writer *w, const void *data, size_t len, const char *mime,
                              uint8_t hash[PANYA_HASH_SIZE], panya_error *err);
 
-/* Writes the bundle with the given manifest XML to out_path (temporary file, fsync,
- * rename: an earlier file at out_path survives any failure). Returns 0 or -1. */
-int bundle_writer_finish(bundle_writer *w, const char *out_path, const uint8_t *manifest,
-                         size_t manifest_len, panya_error *err);
+/* Writes a format 1.1 bundle for the finished manifest model m to out_path (temporary file,
+ * fsync, rename: an earlier file at out_path survives any failure): its XML manifest, path
+ * table and catalogue all come from m. Every variant's object must have been added.
+ * Returns 0 or -1. */
+int bundle_writer_finish(bundle_writer *w, const char *out_path, const bundle_manifest *m,
+                         panya_error *err);
+
+/* Writes a bundle around hand-made manifest bytes, without path table or catalogue: a format
+ * 1.0 bundle. Only for tools that build hostile or damaged bundles on purpose. */
+int bundle_writer_finish_raw(bundle_writer *w, const char *out_path, const uint8_t *manifest,
+                             size_t manifest_len, panya_error *err);
 
 /* Figures about the bundle written by bundle_writer_finish. */
 bundle_writer_stats bundle_writer_get_stats(const bundle_writer *w);

@@ -27,24 +27,35 @@ static int profile_number(const char **names, uint32_t *count, const char *name)
     for (uint32_t i = 0; i < *count; i++)
         if (strcmp(names[i], name) == 0)
             return (int)i;
-    if (*count >= 256)
+    if (*count >= BUNDLE_MAX_PROFILES)
         return -1;
     names[*count] = name;
     return (int)(*count)++;
 }
 
+int bundle_profile_list(const bundle_manifest *m, const char *names[BUNDLE_MAX_PROFILES],
+                        uint32_t *count, panya_error *err)
+{
+    *count = 0;
+    for (size_t f = 0; f < m->file_count; f++)
+        for (size_t v = 0; v < m->files[f].variant_count; v++)
+            if (profile_number(names, count, m->files[f].variants[v].profile) < 0)
+                return panya_error_set(err, PANYA_ERR_USAGE, "more than %d profiles",
+                                       BUNDLE_MAX_PROFILES);
+    return 0;
+}
+
 int bundle_path_table_build(const bundle_manifest *m, const bundle_index_entry *entries,
                             size_t count, uint8_t **out, size_t *len, panya_error *err)
 {
-    const char *profiles[256];
+    const char *profiles[BUNDLE_MAX_PROFILES];
     uint32_t profile_count = 0, variant_count = 0;
     uint64_t strings = 0;
+    if (bundle_profile_list(m, profiles, &profile_count, err) != 0)
+        return -1;
     for (size_t f = 0; f < m->file_count; f++) {
         strings += strlen(m->files[f].path);
         variant_count += (uint32_t)m->files[f].variant_count;
-        for (size_t v = 0; v < m->files[f].variant_count; v++)
-            if (profile_number(profiles, &profile_count, m->files[f].variants[v].profile) < 0)
-                return panya_error_set(err, PANYA_ERR_USAGE, "more than 256 profiles");
     }
     for (uint32_t p = 0; p < profile_count; p++)
         strings += strlen(profiles[p]);

@@ -54,8 +54,8 @@ for i in range(index_count):
 for d in range(dict_count):
     put_u64(body, dict_offset + dict_entry * d, get_u64(body, dict_offset + dict_entry * d) + shift)
 tables = bytes(body[index_offset:dict_offset + dict_entry * dict_count])
-# Offsets in the footer: index, dictionary table, manifest, signature, path table.
-for field in (16, 32, 48, 80) + ((104,) if size == 320 else ()):
+# Offsets in the footer: index, dictionary table, manifest, signature, path table, catalogue.
+for field in (16, 32, 48, 80) + ((104, 224) if size == 320 else ()):
     if get_u64(footer, field):
         put_u64(footer, field, get_u64(footer, field) + shift)
 footer[128:160] = hashlib.sha256(tables).digest()

@@ -32,7 +32,7 @@ static void make_old_bundle(void)
     static const char manifest[] = "<bundle/>";
     if (!w || bundle_writer_add_memory(w, "<p>text</p>", 11, "text/html", hash, &err) ||
         bundle_writer_add_memory(w, media, sizeof media, "video/mp4", hash, &err) ||
-        bundle_writer_finish(w, old_path, (const uint8_t *)manifest, sizeof manifest - 1, &err))
+        bundle_writer_finish_raw(w, old_path, (const uint8_t *)manifest, sizeof manifest - 1, &err))
         abort();
     bundle_writer_free(w);
     uint64_t size;

@@ -1,6 +1,6 @@
 /* Test tool: writes a bundle with a hand-written manifest, so CLI tests can build hostile
  * bundles (a manifest naming '../x', objects the manifest does not describe, …) with the
- * real writer.  usage: craft_bundle OUT.panya MANIFEST.xml [FILE...] */
+ * real writer (as format 1.0: no path table or catalogue).  usage: craft_bundle OUT.panya MANIFEST.xml [FILE...] */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -55,7 +55,7 @@ int main(int argc, char **argv)
                                         &err);
     }
     if (status == 0)
-        status = bundle_writer_finish(w, argv[1], manifest, len, &err);
+        status = bundle_writer_finish_raw(w, argv[1], manifest, len, &err);
     bundle_writer_free(w);
     free(manifest);
     if (status != 0) {

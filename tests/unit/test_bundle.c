@@ -63,7 +63,7 @@ static int write_bundle(fixture *f, const char *path, int threads, uint8_t hashe
     assert_int_equal(bundle_writer_add_memory(w, "", 0, "text/plain", hashes[LESSONS + 1], &err),
                      0);
     const char manifest[] = "<manifest-bytes/>";
-    int status = bundle_writer_finish(w, path, (const uint8_t *)manifest, sizeof manifest - 1,
+    int status = bundle_writer_finish_raw(w, path, (const uint8_t *)manifest, sizeof manifest - 1,
                                       &err);
     bundle_writer_stats stats = bundle_writer_get_stats(w);
     bundle_writer_free(w);
@@ -173,7 +173,7 @@ static void index_lookup_finds_every_one_of_many(void **state)
                                                   &err),
                          0);
     }
-    assert_int_equal(bundle_writer_finish(w, f->bundle, (const uint8_t *)"m", 1, &err), 0);
+    assert_int_equal(bundle_writer_finish_raw(w, f->bundle, (const uint8_t *)"m", 1, &err), 0);
     bundle_writer_free(w);
     bundle_reader *r = bundle_reader_open(f->bundle, &err);
     assert_non_null(r);
@@ -273,7 +273,7 @@ static void a_failed_write_keeps_the_earlier_bundle(void **state)
     uint64_t size;
     assert_int_equal(bundle_writer_add_file(w, source, "image/png", hash, &size, &err), 0);
     unlink(source);
-    assert_int_equal(bundle_writer_finish(w, f->bundle, (const uint8_t *)"m", 1, &err), -1);
+    assert_int_equal(bundle_writer_finish_raw(w, f->bundle, (const uint8_t *)"m", 1, &err), -1);
     bundle_writer_free(w);
     size_t after_len;
     uint8_t *after = test_read_file(f->bundle, &after_len);

@@ -13,6 +13,7 @@
 
 #include "libpanya/bundle_reader.h"
 #include "libpanya/object_reference.h"
+#include "manifest/bundle_manifest.h"
 #include "writer/bundle_writer.h"
 #include "writer/reference_select.h"
 #include "test_helpers.h"
@@ -76,7 +77,7 @@ static int teardown(void **state)
 }
 
 /* Packs the fixture as files package-V/lib/fileF.js (same names across packages, as in
- * collections of packages); returns the bundle's size. */
+ * collections of packages), with a manifest naming them; returns the bundle's size. */
 static uint64_t write_collection(fixture *f, const char *out, bool no_references)
 {
     panya_error err = {0};
@@ -84,23 +85,27 @@ static uint64_t write_collection(fixture *f, const char *out, bool no_references
     bundle_writer_options options = {.no_references = no_references, .threads = 2,
                                      .compression_level = 6};
     bundle_writer *w = bundle_writer_create(&options, &err);
+    bundle_manifest *m = bundle_manifest_new("collection", "1");
     assert_non_null(w);
+    assert_non_null(m);
     for (int i = 0; i < OBJECTS; i++) {
-        char path[4300];
-        snprintf(path, sizeof path, "%s/package-%d/lib/file%d.js", f->dir, i / LIBRARY_FILES,
+        char relative[64], path[4400];
+        snprintf(relative, sizeof relative, "package-%d/lib/file%d.js", i / LIBRARY_FILES,
                  i % LIBRARY_FILES);
+        snprintf(path, sizeof path, "%s/%s", f->dir, relative);
         test_write_file(path, f->text[i], f->len[i]);
-        uint64_t size;
-        assert_int_equal(bundle_writer_add_file(w, path, "text/javascript", f->hash[i], &size,
-                                                &err),
-                         0);
+        manifest_variant v = {.profile = MANIFEST_PROFILE_SOURCE, .mime = "text/javascript"};
+        assert_int_equal(bundle_writer_add_file(w, path, v.mime, v.hash, &v.size, &err), 0);
+        memcpy(f->hash[i], v.hash, sizeof v.hash);
+        manifest_file *file = bundle_manifest_add_file(m, relative, &err);
+        assert_non_null(file);
+        assert_int_equal(manifest_file_add_variant(file, &v, &err), 0);
     }
-    const char manifest[] = "<manifest-bytes/>";
-    assert_int_equal(bundle_writer_finish(w, out, (const uint8_t *)manifest,
-                                          sizeof manifest - 1, &err),
-                     0);
+    assert_int_equal(bundle_manifest_finish(m, &err), 0);
+    assert_int_equal(bundle_writer_finish(w, out, m, &err), 0);
     bundle_writer_stats stats = bundle_writer_get_stats(w);
     bundle_writer_free(w);
+    bundle_manifest_free(m);
     if (no_references)
         assert_int_equal(stats.referencing_objects, 0);
     else /* at least the later versions of the files the content dictionary cannot hold */
