@@ -3,6 +3,8 @@
 #define PANYA_CLI_OUTPUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
 #include "cli/commands.h"
 #include "common/error.h"
@@ -15,7 +17,11 @@ enum panya_exit {
     PANYA_EXIT_OUTPUT = 3,         /* the output could not be written (disk full, read-only) */
     PANYA_EXIT_DAMAGED_OUTPUT = 4, /* output was written but reads back different */
     PANYA_EXIT_INTERNAL = 5,       /* out of memory or a bug */
+    PANYA_EXIT_PARTIAL = 6,        /* partial: --keep-going skipped some lessons */
 };
+
+/* How much a command prints: -q errors only, -v more detail. */
+typedef enum cli_verbosity { CLI_QUIET = 0, CLI_NORMAL = 1, CLI_VERBOSE = 2 } cli_verbosity;
 
 /* The exit code for an enum panya_status. */
 int cli_exit_code(int status);
@@ -24,20 +30,58 @@ int cli_exit_code(int status);
  * unset). */
 int cli_report_error(const panya_error *err);
 
-/* Prints "panya CMD: MESSAGE" plus a hint to `panya help CMD`; returns PANYA_EXIT_USAGE. */
+/* Prints "panya CMD: MESSAGE (see 'panya help CMD')", one line; returns PANYA_EXIT_USAGE. */
 int cli_usage_error(const panya_command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* The usage error for the option getopt_long just refused (call with opterr = 0). */
+int cli_bad_option(const panya_command *cmd, char **argv);
 
 /* Prints "panya: warning: MESSAGE" on stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Parses "A B -o OUT [-q]" for commands with two inputs and one output (diff, patch):
- * *first and *second get the inputs. Returns PANYA_EXIT_OK or a usage error's exit code,
- * naming the inputs as `inputs` ("OLD and NEW bundles") and the output as `output_name`. */
+/* What "A B -o OUT [-q|-v] [--json]" gives commands with two inputs and one output. */
+typedef struct cli_two_inputs {
+    const char *first, *second, *output;
+    cli_verbosity verbosity;
+    bool json;
+} cli_two_inputs;
+
+/* Parses those arguments (diff, patch) and checks OUT against both inputs before any work.
+ * Returns PANYA_EXIT_OK or the exit code of the error it printed, naming the inputs as
+ * `inputs` ("OLD and NEW bundles") and the output as `output_name`. */
 int cli_parse_two_inputs_one_output(const panya_command *cmd, int argc, char **argv,
                                     const char *inputs, const char *output_name,
-                                    const char **first, const char **second,
-                                    const char **output, bool *quiet);
+                                    cli_two_inputs *args);
+
+/* Checks an output file path before any work (common/output_path.h): prints the error and
+ * returns its exit code, or PANYA_EXIT_OK. `what` names the option ("-o", "--report"). */
+int cli_check_output(const char *out, const char *what, const char *const *inputs,
+                     size_t input_count);
+
+/* Routes stdout through a stream that remembers why a write failed (called once, first). */
+void cli_watch_stdout(void);
+
+/* Flushes standard output and checks it for errors. On a write error
+ * (a full disk, a closed pipe) prints "panya: standard output: REASON" and returns
+ * PANYA_EXIT_OUTPUT (unless `status` is worse), else `status`. */
+int cli_close_stdout(int status);
+
+/* An output file that may be "-": then the command writes a temporary file, which
+ * cli_output_target_finish copies to standard output. Messages meant for the user go to
+ * `info` (stderr when the data goes to stdout). */
+typedef struct cli_output_target {
+    const char *path; /* what to pass to the writer */
+    char *temp;       /* the temporary file behind "-", or NULL */
+    FILE *info;       /* stdout, or stderr when stdout carries the output */
+} cli_output_target;
+
+/* Returns PANYA_EXIT_OK or the exit code of the error it printed. */
+int cli_output_target_open(cli_output_target *target, const char *given);
+
+/* When the output is "-" and `status` is PANYA_EXIT_OK, copies the temporary file to
+ * standard output; always removes it. Returns the status to exit with. */
+int cli_output_target_finish(cli_output_target *target, int status);
 
 /* Prints a command's full help on stdout. */
 void cli_print_command_help(const panya_command *cmd);

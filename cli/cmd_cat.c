@@ -12,10 +12,13 @@
 
 static int run_cat(int argc, char **argv);
 
+/* -v: describe the object on standard error (standard output carries the file). */
+static bool verbose;
+
 const panya_command panya_command_cat = {
     .name = "cat",
     .summary = "write one file of a bundle to standard output",
-    .help = "usage: panya cat BUNDLE PATH [--profile NAME]\n"
+    .help = "usage: panya cat BUNDLE PATH [--profile NAME] [-q|-v]\n"
             "\n"
             "Writes the file PATH of BUNDLE to standard output, reading only the footer, the\n"
             "index, the path table and that file's bytes. The bytes are checked against their\n"
@@ -23,7 +26,9 @@ const panya_command panya_command_cat = {
             "are streamed and a mismatch is reported (exit 1) at the end.\n"
             "\n"
             "Options:\n"
-            "  --profile NAME  which variant to write (default: the first listed)\n",
+            "  --profile NAME  which variant to write (default: the first listed)\n"
+            "  -q, --quiet     print nothing but errors (the default: stdout is the file)\n"
+            "  -v, --verbose   describe the object (size, stored size, SHA-256) on stderr\n",
     .run = run_cat,
 };
 
@@ -79,6 +84,12 @@ static int cat_file(panya_bundle *b, const char *bundle, const char *path, const
     panya_file_info info;
     if (find_file(b, bundle, path, profile, &info, err) != 0)
         return -1;
+    if (verbose) {
+        char hex[PANYA_HASH_HEX_SIZE];
+        panya_hash_to_hex(info.sha256, hex);
+        fprintf(stderr, "panya: %s: %llu bytes, stored %llu, sha256 %s\n", path,
+                (unsigned long long)info.size, (unsigned long long)info.stored_size, hex);
+    }
     panya_error_info read_err;
     panya_status status;
     if (info.size <= BUFFERED_LIMIT) { /* a whole read is checked before it returns */
@@ -104,15 +115,28 @@ static int cat_file(panya_bundle *b, const char *bundle, const char *path, const
 
 static int run_cat(int argc, char **argv)
 {
-    static const struct option options[] = {{"profile", required_argument, NULL, 'p'}, {0}};
+    static const struct option options[] = {
+        {"profile", required_argument, NULL, 'p'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {0},
+    };
     const char *profile = NULL;
+    cli_verbosity verbosity = CLI_NORMAL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (c != 'p')
-            return cli_usage_error(&panya_command_cat, "unknown option");
-        profile = optarg;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "qv", options, NULL)) != -1) {
+        if (c == 'p')
+            profile = optarg;
+        else if (c == 'q')
+            verbosity = CLI_QUIET;
+        else if (c == 'v')
+            verbosity = CLI_VERBOSE;
+        else
+            return cli_bad_option(&panya_command_cat, argv);
     }
+    verbose = verbosity == CLI_VERBOSE;
     if (optind != argc - 2)
         return cli_usage_error(&panya_command_cat, "expected BUNDLE and PATH");
     panya_error err = {0};

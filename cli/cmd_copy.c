@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "cli/cli_output.h"
+#include "cli/json_output.h"
+#include "common/output_path.h"
 #include "delivery/card_copy.h"
 
 static int run_copy(int argc, char **argv);
@@ -16,7 +18,7 @@ const panya_command panya_command_copy = {
     .name = "copy",
     .summary = "copy bundles to SD cards, reading every byte back",
     .help =
-        "usage: panya copy BUNDLE.panya... DEST... [--quiet]\n"
+        "usage: panya copy BUNDLE.panya... DEST... [--replace] [--json] [-q|-v]\n"
         "\n"
         "Copies each BUNDLE to each DEST folder (the mount point of a card, or a folder on\n"
         "it). Arguments ending in .panya are bundles, the others destinations. Cards are\n"
@@ -30,14 +32,23 @@ const panya_command panya_command_copy = {
         "as far as the system allows, and checked byte for byte and object by object before\n"
         "it gets its name. A copy already on the card and identical is skipped, so running\n"
         "the same command again after a card was pulled out finishes the job; a damaged or\n"
-        "partial copy is replaced. Each card gets panya-catalogue.xml listing its packs.\n"
+        "partial copy is replaced; a different, whole bundle of the same name (another pack\n"
+        "or version) only with --replace. Temporary files of an interrupted copy are\n"
+        "removed first and do not count as used space. Bundle names that differ only in\n"
+        "case are refused: FAT and exFAT cards cannot hold both. Each card that got a\n"
+        "bundle gets panya-catalogue.xml listing its packs.\n"
         "\n"
-        "Exit status: 0 when every card succeeded, else the worst card's: 3 when a card\n"
+        "Exit status: 0 when every card succeeded, else the worst card's: 2 for a DEST that\n"
+        "is not a folder, or a different bundle on the card without --replace; 3 when a card\n"
         "could not be written (full, too small, read-only), 4 when a card returned different\n"
         "data than was written (counterfeit or failing card), 1 for a damaged bundle.\n"
         "\n"
         "Options:\n"
-        "  -q, --quiet  print only the summary of failed cards and errors\n",
+        "      --replace  replace a different bundle of the same name on the card\n"
+        "      --json     print one JSON document with each card's result instead of the\n"
+        "                 progress and summary (docs/schemas/copy.schema.json)\n"
+        "  -q, --quiet    print only the summary of failed cards and errors\n"
+        "  -v, --verbose  also say what was checked and cleaned on each card\n",
     .run = run_copy,
 };
 
@@ -99,11 +110,13 @@ static void on_progress(void *ctx, const card_progress *p)
     pthread_mutex_unlock(&d->lock);
 }
 
-static void print_card(const char *dest, const card_result *r, bool quiet)
+static void print_card(const char *dest, const card_result *r, bool quiet, bool verbose)
 {
     char written[32], free_text[64];
     cli_format_bytes(r->bytes_written, written, sizeof written);
-    if (r->free_space_known) {
+    if (!r->probed) {
+        free_text[0] = '\0';
+    } else if (r->free_space_known) {
         char amount[32];
         cli_format_bytes(r->free_bytes, amount, sizeof amount);
         snprintf(free_text, sizeof free_text, "%s free before", amount);
@@ -116,11 +129,56 @@ static void print_card(const char *dest, const card_result *r, bool quiet)
             printf("%s: OK: %zu copied, %zu replaced, %zu already there; %s written%s; %s\n",
                    dest, r->copied, r->replaced, r->skipped, written, r->fat ? " (FAT)" : "",
                    free_text);
+        if (verbose)
+            printf("  %zu temporary files of interrupted copies removed; every byte read back "
+                   "and every object checked\n",
+                   r->stale_removed);
         return;
     }
-    printf("%s: FAILED: %zu copied, %zu replaced, %zu already there; %s\n", dest, r->copied,
-           r->replaced, r->skipped, free_text);
+    printf("%s: FAILED: %zu copied, %zu replaced, %zu already there%s%s\n", dest, r->copied,
+           r->replaced, r->skipped, free_text[0] ? "; " : "", free_text);
     fprintf(stderr, "panya: %s\n", r->err.message);
+}
+
+/* One card's entry in `copy --json` (docs/schemas/copy.schema.json). */
+static json_t *card_json(const char *dest, const card_result *r)
+{
+    json_t *entry = json_pack("{s:o, s:b, s:I, s:I, s:I, s:I, s:I, s:b, s:o, s:I}", "dest",
+                              cli_json_string(dest), "ok", r->status == PANYA_OK, "copied",
+                              (json_int_t)r->copied, "replaced", (json_int_t)r->replaced,
+                              "already_there", (json_int_t)r->skipped, "stale_removed",
+                              (json_int_t)r->stale_removed, "bytes_written",
+                              (json_int_t)r->bytes_written, "fat", r->fat, "free_bytes",
+                              r->free_space_known ? json_integer((json_int_t)r->free_bytes)
+                                                  : json_null(),
+                              "exit_code", (json_int_t)cli_exit_code(r->status));
+    if (entry && r->status != PANYA_OK)
+        json_object_set_new(entry, "error", cli_json_string(r->err.message));
+    return entry;
+}
+
+/* Refuses a DEST that already holds one of the bundles as the very same file: the copy
+ * would be written over its own source. */
+static int check_destinations(const char **bundles, size_t bundle_count, const char **dests,
+                              size_t dest_count)
+{
+    for (size_t d = 0; d < dest_count; d++)
+        for (size_t b = 0; b < bundle_count; b++) {
+            const char *slash = strrchr(bundles[b], '/');
+            const char *name = slash ? slash + 1 : bundles[b];
+            size_t len = strlen(dests[d]) + strlen(name) + 2;
+            char *target = malloc(len);
+            if (!target)
+                return PANYA_EXIT_INTERNAL;
+            snprintf(target, len, "%s/%s", dests[d], name);
+            bool same = panya_same_file(target, bundles[b]);
+            free(target);
+            if (same)
+                return cli_usage_error(&panya_command_copy,
+                                       "%s is already in %s: it would be copied over itself",
+                                       bundles[b], dests[d]);
+        }
+    return PANYA_EXIT_OK;
 }
 
 static bool is_bundle_name(const char *arg)
@@ -134,15 +192,31 @@ static bool is_bundle_name(const char *arg)
 static int run_copy(int argc, char **argv)
 {
     const panya_command *cmd = &panya_command_copy;
-    static const struct option options[] = {{"quiet", no_argument, NULL, 'q'}, {0}};
-    bool quiet = false;
+    static const struct option options[] = {
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"json", no_argument, NULL, 'J'},
+        {"replace", no_argument, NULL, 'r'},
+        {0},
+    };
+    cli_verbosity verbosity = CLI_NORMAL;
+    bool json = false, replace = false;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "q", options, NULL)) != -1) {
-        if (c != 'q')
-            return cli_usage_error(cmd, "unknown option");
-        quiet = true;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "qv", options, NULL)) != -1) {
+        if (c == 'q')
+            verbosity = CLI_QUIET;
+        else if (c == 'v')
+            verbosity = CLI_VERBOSE;
+        else if (c == 'J')
+            json = true;
+        else if (c == 'r')
+            replace = true;
+        else
+            return cli_bad_option(cmd, argv);
     }
+    bool quiet = verbosity == CLI_QUIET || json;
     size_t count = (size_t)(argc - optind), bundle_count = 0, dest_count = 0;
     const char **bundles = calloc(count + 1, sizeof *bundles);
     const char **dests = calloc(count + 1, sizeof *dests);
@@ -168,6 +242,8 @@ static int run_copy(int argc, char **argv)
         status = cli_usage_error(cmd, "expected at least one BUNDLE.panya and one DEST folder");
         goto done;
     }
+    if ((status = check_destinations(bundles, bundle_count, dests, dest_count)) != PANYA_EXIT_OK)
+        goto done;
     for (size_t i = 0; i < dest_count; i++) {
         d.last_phase[i] = (card_phase)-1;
         snprintf(d.lines[i], sizeof d.lines[i], "%s: waiting", dests[i]);
@@ -175,19 +251,27 @@ static int run_copy(int argc, char **argv)
     d.cards = dest_count;
     d.dests = dests;
     pthread_mutex_init(&d.lock, NULL);
-    card_copy_options opts = {.progress = on_progress, .progress_ctx = &d};
+    card_copy_options opts = {.progress = on_progress, .progress_ctx = &d, .replace = replace};
     int rc = card_copy(bundles, bundle_count, dests, dest_count, &opts, results, &err);
     pthread_mutex_destroy(&d.lock);
     if (rc < 0) {
         status = cli_report_error(&err);
         goto done;
     }
+    json_t *cards = json ? json_array() : NULL;
     for (size_t i = 0; i < dest_count; i++) {
-        print_card(dests[i], &results[i], quiet);
+        if (cards && results[i].status != PANYA_OK)
+            fprintf(stderr, "panya: %s\n", results[i].err.message);
+        if (cards)
+            json_array_append_new(cards, card_json(dests[i], &results[i]));
+        else
+            print_card(dests[i], &results[i], quiet, verbosity == CLI_VERBOSE);
         int code = cli_exit_code(results[i].status);
         if (code > status)
             status = code;
     }
+    if (json && cli_json_print(json_pack("{s:o}", "cards", cards)) != 0)
+        status = PANYA_EXIT_INTERNAL;
 done:
     free(bundles);
     free(dests);

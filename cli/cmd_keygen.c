@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli_output.h"
+#include "common/output_path.h"
 #include "writer/bundle_sign.h"
 
 static int run_keygen(int argc, char **argv);
@@ -13,7 +14,7 @@ static int run_keygen(int argc, char **argv);
 const panya_command panya_command_keygen = {
     .name = "keygen",
     .summary = "make an Ed25519 key pair for signing bundles",
-    .help = "usage: panya keygen -o NAME\n"
+    .help = "usage: panya keygen -o NAME [-q|-v]\n"
             "\n"
             "Writes a new Ed25519 key pair as PEM files: NAME.key (the private key, mode 0600:\n"
             "keep it secret, sign with 'panya pack ... --sign NAME.key') and NAME.pub (the\n"
@@ -22,7 +23,9 @@ const panya_command panya_command_keygen = {
             "files are not overwritten.\n"
             "\n"
             "Options:\n"
-            "  -o, --output NAME  the path of the key pair, without extension (required)\n",
+            "  -o, --output NAME  the path of the key pair, without extension (required)\n"
+            "  -q, --quiet        print nothing but errors\n"
+            "  -v, --verbose      also say how the key id is made\n",
     .run = run_keygen,
 };
 
@@ -38,19 +41,33 @@ static char *with_suffix(const char *base, const char *suffix)
 static int run_keygen(int argc, char **argv)
 {
     const panya_command *cmd = &panya_command_keygen;
-    static const struct option options[] = {{"output", required_argument, NULL, 'o'}, {0}};
+    static const struct option options[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {0},
+    };
     const char *base = NULL;
+    cli_verbosity verbosity = CLI_NORMAL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
-        if (c != 'o')
-            return cli_usage_error(cmd, "unknown option");
-        base = optarg;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:qv", options, NULL)) != -1) {
+        if (c == 'o')
+            base = optarg;
+        else if (c == 'q')
+            verbosity = CLI_QUIET;
+        else if (c == 'v')
+            verbosity = CLI_VERBOSE;
+        else
+            return cli_bad_option(cmd, argv);
     }
     if (optind != argc)
         return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     if (!base || !*base)
         return cli_usage_error(cmd, "missing -o NAME");
+    if (panya_output_is_stdout(base))
+        return cli_usage_error(cmd, "-o names two files (NAME.key, NAME.pub), not '-'");
     char *private_path = with_suffix(base, ".key"), *public_path = with_suffix(base, ".pub");
     panya_error err = {0};
     int status = PANYA_EXIT_OK;
@@ -61,12 +78,17 @@ static int run_keygen(int argc, char **argv)
         panya_error_set(&err, PANYA_ERR_OUTPUT, "%s or %s already exists: not overwriting a key",
                         private_path, public_path);
         status = cli_report_error(&err);
+    } else if ((status = cli_check_output(private_path, "-o", NULL, 0)) != PANYA_EXIT_OK) {
+        /* a missing or read-only folder is found before any key is made */
     } else {
         char key_id[BUNDLE_KEY_ID_HEX_SIZE];
         if (bundle_keygen(private_path, public_path, key_id, &err) != 0)
             status = cli_report_error(&err);
-        else
+        else if (verbosity != CLI_QUIET)
             printf("Key %s: private key %s, public key %s\n", key_id, private_path, public_path);
+        if (status == PANYA_EXIT_OK && verbosity == CLI_VERBOSE)
+            printf("  Ed25519; the key id is the first 8 bytes of the SHA-256 of the public "
+                   "key\n");
     }
     free(private_path);
     free(public_path);

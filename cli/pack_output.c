@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "cli/cli_output.h"
-#include "cli/json_output.h"
 #include "common/output_file.h"
 
 void pack_progress_show(void *ctx, const pack_progress *p)
@@ -41,29 +40,47 @@ void pack_progress_end(pack_progress_display *display)
     display->drawn = false;
 }
 
-void pack_print_summary(const char *out_path, const pack_summary *s)
+void pack_print_summary(FILE *out, const char *out_path, const pack_summary *s, bool verbose)
 {
     char a[32], b[32];
     double ratio = s->input_bytes ? 100.0 * (double)s->bundle.bundle_bytes / (double)s->input_bytes
                                   : 0.0;
-    printf("Packed %s: %s\n", out_path, cli_format_bytes(s->bundle.bundle_bytes, a, sizeof a));
+    fprintf(out, "Packed %s: %s\n", out_path, cli_format_bytes(s->bundle.bundle_bytes, a, sizeof a));
     if (s->source_reader)
-        printf("  read as %s: %s\n", s->source_reader, s->source_reason ? s->source_reason : "");
-    printf("  %zu courses, %zu lessons, %zu items, %zu files\n", s->courses, s->lessons, s->items,
+        fprintf(out, "  read as %s: %s\n", s->source_reader,
+                s->source_reason ? s->source_reason : "");
+    fprintf(out, "  %zu courses, %zu lessons, %zu items, %zu files\n", s->courses, s->lessons, s->items,
            s->files);
-    printf("  input %s -> bundle %s (%.1f%%)\n", cli_format_bytes(s->input_bytes, a, sizeof a),
+    fprintf(out, "  input %s -> bundle %s (%.1f%%)\n", cli_format_bytes(s->input_bytes, a, sizeof a),
            cli_format_bytes(s->bundle.bundle_bytes, b, sizeof b), ratio);
     for (size_t p = 0; p < s->profile_count; p++)
-        printf("  profile %-8s %s of media\n", s->profile_names[p],
+        fprintf(out, "  profile %-8s %s of media\n", s->profile_names[p],
                cli_format_bytes(s->profile_bytes[p], a, sizeof a));
     if (s->profile_count)
-        printf("  transcodes: %llu new, %llu from the cache\n",
+        fprintf(out, "  transcodes: %llu new, %llu from the cache\n",
                (unsigned long long)s->transcodes, (unsigned long long)s->cache_hits);
-    printf("  %llu objects (%llu duplicates stored once), %llu dictionaries, %.1f s\n",
+    fprintf(out, "  %llu objects (%llu duplicates stored once), %llu dictionaries, %.1f s\n",
            (unsigned long long)s->bundle.objects, (unsigned long long)s->bundle.duplicates,
            (unsigned long long)s->bundle.dictionaries, s->seconds);
     for (size_t i = 0; i < s->skipped_count; i++)
-        printf("  skipped: %s\n", s->skipped[i]);
+        fprintf(out, "  skipped: %s\n", s->skipped[i]);
+    if (!verbose)
+        return;
+    for (size_t i = 0; i < s->figure_count; i++) {
+        const pack_file_figures *fig = &s->figures[i];
+        fprintf(out, "  %s (%s)\n", fig->path,
+                cli_format_bytes(fig->source_bytes, a, sizeof a));
+        for (size_t v = 0; v < fig->variant_count; v++) {
+            const pack_variant_figures *vf = &fig->variants[v];
+            fprintf(out, "    %-8s %-12s %10s", vf->profile, vf->mime,
+                    cli_format_bytes(vf->bytes, b, sizeof b));
+            if (vf->ssim >= 0)
+                fprintf(out, "  SSIM %.3f", vf->ssim);
+            fprintf(out, "  %s\n", vf->kept_source ? "source kept"
+                                   : vf->cache_hit ? "from the cache"
+                                                   : "transcoded");
+        }
+    }
 }
 
 void pack_print_plan(const char *out_path, const pack_summary *s)
@@ -109,73 +126,40 @@ void pack_print_plan(const char *out_path, const pack_summary *s)
         printf("  skipped: %s\n", s->skipped[i]);
 }
 
-static void write_number_or_null(FILE *f, double value)
+static json_t *item_json(const pack_file_figures *fig)
 {
-    if (value < 0)
-        fputs("null", f);
-    else
-        fprintf(f, "%.4f", value);
+    json_t *variants = json_array();
+    for (size_t v = 0; variants && v < fig->variant_count; v++) {
+        const pack_variant_figures *vf = &fig->variants[v];
+        json_array_append_new(
+            variants, json_pack("{s:o, s:o, s:I, s:o, s:f, s:b, s:b}", "profile",
+                                cli_json_string(vf->profile), "mime", cli_json_string(vf->mime),
+                                "bytes", (json_int_t)vf->bytes, "ssim",
+                                cli_json_real_or_null(vf->ssim), "seconds", vf->seconds,
+                                "cache_hit", vf->cache_hit, "kept_source", vf->kept_source));
+    }
+    return json_pack("{s:o, s:I, s:o}", "path", cli_json_string(fig->path), "source_bytes",
+                     (json_int_t)fig->source_bytes, "variants", variants);
 }
 
-int pack_write_report(const char *path, const char *out_path, const pack_summary *s,
-                      panya_error *err)
+json_t *pack_report_json(const char *out_path, const pack_summary *s)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f)
-        return panya_error_oom(err);
-    fputs("{\n  \"bundle\": ", f);
-    json_write_string(f, out_path);
-    fprintf(f,
-            ",\n  \"bundle_bytes\": %llu,\n  \"input_bytes\": %llu,\n  \"seconds\": %.3f,\n"
-            "  \"courses\": %zu,\n  \"lessons\": %zu,\n  \"items\": %zu,\n  \"files\": %zu,\n"
-            "  \"transcodes\": %llu,\n  \"cache_hits\": %llu,\n  \"profiles\": {",
-            (unsigned long long)s->bundle.bundle_bytes, (unsigned long long)s->input_bytes,
-            s->seconds, s->courses, s->lessons, s->items, s->files,
-            (unsigned long long)s->transcodes, (unsigned long long)s->cache_hits);
-    for (size_t p = 0; p < s->profile_count; p++) {
-        fputs(p ? ", " : "", f);
-        json_write_string(f, s->profile_names[p]);
-        fprintf(f, ": %llu", (unsigned long long)s->profile_bytes[p]);
-    }
-    fputs("},\n  \"skipped\": [", f);
-    for (size_t i = 0; i < s->skipped_count; i++) {
-        fputs(i ? ", " : "", f);
-        json_write_string(f, s->skipped[i]);
-    }
-    fputs("],\n  \"items\": [", f);
-    for (size_t i = 0; i < s->figure_count; i++) {
-        const pack_file_figures *fig = &s->figures[i];
-        fputs(i ? ",\n    {\"path\": " : "\n    {\"path\": ", f);
-        json_write_string(f, fig->path);
-        fprintf(f, ", \"source_bytes\": %llu, \"variants\": [", (unsigned long long)fig->source_bytes);
-        for (size_t v = 0; v < fig->variant_count; v++) {
-            const pack_variant_figures *vf = &fig->variants[v];
-            fputs(v ? ", {\"profile\": " : "{\"profile\": ", f);
-            json_write_string(f, vf->profile);
-            fputs(", \"mime\": ", f);
-            json_write_string(f, vf->mime);
-            fprintf(f, ", \"bytes\": %llu, \"ssim\": ", (unsigned long long)vf->bytes);
-            write_number_or_null(f, vf->ssim);
-            fprintf(f, ", \"seconds\": %.3f, \"cache_hit\": %s, \"kept_source\": %s}", vf->seconds,
-                    vf->cache_hit ? "true" : "false", vf->kept_source ? "true" : "false");
-        }
-        fputs("]}", f);
-    }
-    fputs("\n  ]\n}\n", f);
-    if (fclose(f) != 0) {
-        free(text);
-        return panya_error_oom(err);
-    }
-    panya_output_file out;
-    int status = panya_output_open(&out, path, err);
-    if (status == 0 && panya_output_write(&out, text, len, err) != 0) {
-        panya_output_abort(&out);
-        status = -1;
-    } else if (status == 0) {
-        status = panya_output_commit(&out, err);
-    }
-    free(text);
-    return status;
+    json_t *profiles = json_object(), *skipped = json_array(), *items = json_array();
+    for (size_t p = 0; profiles && p < s->profile_count; p++)
+        json_object_set_new(profiles, s->profile_names[p],
+                            json_integer((json_int_t)s->profile_bytes[p]));
+    for (size_t i = 0; skipped && i < s->skipped_count; i++)
+        json_array_append_new(skipped, cli_json_string(s->skipped[i]));
+    for (size_t i = 0; items && i < s->figure_count; i++)
+        json_array_append_new(items, item_json(&s->figures[i]));
+    return json_pack("{s:o, s:o, s:o, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}",
+                     "bundle", cli_json_string(out_path), "reader",
+                     cli_json_string(s->source_reader), "reader_reason",
+                     cli_json_string(s->source_reason), "bundle_bytes",
+                     (json_int_t)s->bundle.bundle_bytes, "input_bytes",
+                     (json_int_t)s->input_bytes, "seconds", s->seconds, "courses",
+                     (json_int_t)s->courses, "lessons", (json_int_t)s->lessons, "item_count",
+                     (json_int_t)s->items, "files", (json_int_t)s->files, "transcodes",
+                     (json_int_t)s->transcodes, "cache_hits", (json_int_t)s->cache_hits,
+                     "profiles", profiles, "skipped", skipped, "items", items);
 }

@@ -4,7 +4,9 @@
 #define PANYA_CLI_PACK_OUTPUT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
+#include "cli/json_output.h"
 #include "common/error.h"
 #include "packer/pack.h"
 
@@ -18,13 +20,15 @@ void pack_progress_show(void *display, const pack_progress *progress);
 /* Clears the progress line, if any. */
 void pack_progress_end(pack_progress_display *display);
 
-void pack_print_summary(const char *out_path, const pack_summary *summary);
+/* The closing summary; verbose adds each media file's variants (size, SSIM, cache). */
+void pack_print_summary(FILE *out, const char *out_path, const pack_summary *summary,
+                        bool verbose);
+
+/* The --report / --json document: totals and per-item figures
+ * (docs/schemas/pack-report.schema.json). NULL when out of memory. */
+json_t *pack_report_json(const char *out_path, const pack_summary *summary);
 
 /* pack --dry-run: the reader and why, courses and lessons, transcodes, estimates. */
 void pack_print_plan(const char *out_path, const pack_summary *summary);
-
-/* Writes the per-item figures as JSON to path (temporary file, fsync, rename). */
-int pack_write_report(const char *path, const char *out_path, const pack_summary *summary,
-                      panya_error *err);
 
 #endif

@@ -1,12 +1,24 @@
 /* `panya validate --format json`, built as a jansson tree: escaping and structure are the
  * library's, so the document is valid JSON whatever the messages hold. */
 #include <jansson.h>
+#include <stdlib.h>
+
+#include "common/utf8.h"
 
 #include "cli/validate_report.h"
 
+/* A JSON string of s; bytes that are not UTF-8 (a legacy file name) are shown as \\xNN. */
+static json_t *text(const char *s)
+{
+    char *safe = panya_utf8_escape(s ? s : "");
+    json_t *value = safe ? json_string(safe) : NULL;
+    free(safe);
+    return value;
+}
+
 static json_t *string_or_null(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    return s ? text(s) : json_null();
 }
 
 static json_t *positive_or_null(long value)
@@ -17,14 +29,7 @@ static json_t *positive_or_null(long value)
 static json_t *finding_json(const scorm_finding *f)
 {
     const scorm_rule *rule = &scorm_rules[f->rule];
-    /* Messages quote manifest text; json_string refuses invalid UTF-8, so fall back to a
-     * byte-safe copy rather than dropping the finding. */
-    json_t *message = json_string(f->message);
-    if (!message)
-        message = json_string("(message is not valid UTF-8)");
-    json_t *file = json_string(f->file);
-    if (!file)
-        file = json_string("(name is not valid UTF-8)");
+    json_t *message = text(f->message), *file = text(f->file);
     return json_pack("{s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:o}", "rule", rule->id, "severity",
                      scorm_severity_name(rule->severity), "impact",
                      scorm_impact_name(rule->impact), "stage", rule->stage, "file", file, "line",
@@ -42,9 +47,7 @@ static json_t *package_json(const scorm_report *r, bool strict)
         }
     if (!findings)
         return NULL;
-    json_t *path = json_string(r->package);
-    if (!path)
-        path = json_string("(path is not valid UTF-8)");
+    json_t *path = text(r->package);
     return json_pack(
         "{s:o, s:s, s:b, s:b, s:b, s:o, s:o, s:I, s:I, s:I, s:i, s:b, s:o, s:o, s:o}", "path",
         path, "verdict", scorm_verdict_name(scorm_report_verdict(r)), "playable",
@@ -80,7 +83,7 @@ int validate_print_json(FILE *out, const scorm_report *reports, size_t count, bo
         (json_int_t)tally[SCORM_VERDICT_NOT_PLAYABLE], "not_scorm",
         (json_int_t)tally[SCORM_VERDICT_NOT_SCORM], "unreadable",
         (json_int_t)tally[SCORM_VERDICT_UNREADABLE], "passed", (json_int_t)passed);
-    json_t *dir = schema_dir ? json_string(schema_dir) : json_null();
+    json_t *dir = string_or_null(schema_dir);
     json_t *doc = json_pack("{s:s, s:i, s:s, s:b, s:o, s:o, s:o}", "format", "panya-validate",
                             "format_version", 2, "panya_version", PANYA_VERSION, "strict", strict,
                             "schema_dir", dir ? dir : json_null(), "summary", summary, "packages",

@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "cli/validate_report.h"
+#include "common/utf8.h"
 
-/* A copy with the characters XML 1.0 forbids (even as references) replaced by '?'. */
+/* A UTF-8 copy (legacy bytes as \\xNN) with the characters XML 1.0 forbids (even as
+ * references) replaced by '?'. */
 static char *xml_safe(const char *s)
 {
-    char *copy = strdup(s ? s : "");
+    char *copy = panya_utf8_escape(s ? s : "");
     for (unsigned char *p = (unsigned char *)copy; p && *p; p++)
         if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
             *p = '?';

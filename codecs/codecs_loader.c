@@ -1,6 +1,7 @@
 /* codecs.h for the panya executable: loads panya-codecs.so on first use (dlopen) and calls
  * through its table. Looked for in $PANYA_CODECS, next to the executable (the build
- * folder's codecs/), then in the install location. */
+ * folder's codecs/), relative to it as installed (bindir/../libdir/panya, whatever the
+ * prefix), then in the configured install location. */
 #include <dlfcn.h>
 #include <limits.h>
 #include <pthread.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "codecs/codecs_module.h"
+#include "common/exe_dir.h"
 
 #define MODULE_NAME "panya-codecs.so"
 
@@ -42,13 +44,11 @@ static void load_module(void)
         return;
     }
     char exe[PATH_MAX], path[PATH_MAX + 64];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash)
-            *slash = '\0';
+    if (panya_exe_dir(exe, sizeof exe) == 0) {
         snprintf(path, sizeof path, "%s/codecs/%s", exe, MODULE_NAME);
+        if (access(path, F_OK) == 0 && (module = try_open(path)))
+            return;
+        snprintf(path, sizeof path, "%s/%s", exe, PANYA_CODECS_EXE_RELATIVE);
         if (access(path, F_OK) == 0 && (module = try_open(path)))
             return;
     }

@@ -87,6 +87,7 @@ int panya_output_write(panya_output_file *out, const void *buf, size_t len, pany
         if (n < 0) {
             if (errno == EINTR)
                 continue;
+            out->write_errno = errno;
             if (errno == ENOSPC || errno == EDQUOT)
                 return panya_error_set(err, PANYA_ERR_OUTPUT,
                                        "%s: the disk is full (%llu bytes written)",

@@ -13,6 +13,7 @@
 typedef struct panya_output_file {
     int fd;
     uint64_t written; /* bytes written so far (the current file offset) */
+    int write_errno;  /* errno of the last failed write, or 0 */
     char *final_path;
     char *temp_path;
 } panya_output_file;

@@ -1,6 +1,9 @@
 #include "common/utf8.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 bool panya_utf8_valid(const char *s, size_t len)
 {
@@ -34,4 +37,23 @@ bool panya_utf8_valid(const char *s, size_t len)
         p += need + 1;
     }
     return true;
+}
+
+char *panya_utf8_escape(const char *s)
+{
+    size_t len = strlen(s);
+    if (panya_utf8_valid(s, len))
+        return strdup(s);
+    char *out = malloc(len * 4 + 1);
+    if (!out)
+        return NULL;
+    size_t used = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x80)
+            out[used++] = (char)*p;
+        else
+            used += (size_t)snprintf(out + used, 5, "\\x%02X", *p);
+    }
+    out[used] = '\0';
+    return out;
 }

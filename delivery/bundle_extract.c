@@ -2,14 +2,20 @@
 
 #include "delivery/bundle_open.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
+
+#include "common/cleanup.h"
+#include "delivery/bundle_verify.h"
 
 /* Opens (creating as needed) the folder holding `path` below dest_fd, one component at a
  * time with O_NOFOLLOW, so a symbolic link planted in dest cannot redirect the write. */
@@ -66,7 +72,7 @@ static panya_status write_to_file(void *ctx, const void *data, size_t len)
     return PANYA_OK;
 }
 
-static int extract_file(panya_bundle *b, int dest_fd, const char *path,
+static int extract_file(panya_bundle *b, const char *dest, int dest_fd, const char *path,
                         const panya_file_info *info, panya_error *err)
 {
     const char *leaf;
@@ -83,6 +89,12 @@ static int extract_file(panya_bundle *b, int dest_fd, const char *path,
         close(dir);
         return -1;
     }
+    /* Removed on Ctrl-C / SIGTERM like every other panya temporary. */
+    char *temp_path = NULL;
+    if (asprintf(&temp_path, "%s/%.*s%s", dest, (int)(leaf - path), path, temp) > 0)
+        panya_cleanup_add(temp_path);
+    else
+        temp_path = NULL;
     file_sink sink = {fd, path, err};
     panya_error_info info_err;
     int status = 0;
@@ -100,6 +112,9 @@ static int extract_file(panya_bundle *b, int dest_fd, const char *path,
                                    path);
     if (status != 0)
         unlinkat(dir, temp, 0);
+    if (temp_path)
+        panya_cleanup_remove(temp_path);
+    free(temp_path);
     close(dir);
     return status;
 }
@@ -195,19 +210,141 @@ static int make_plan(panya_bundle *b, const char *display_name, extract_plan *p,
     return 0;
 }
 
+/* Refuses to start when the folder's filesystem reports less free space than the files
+ * take (exact sizes, in whole blocks); unknown free space lets the writes decide. */
+static int check_free_space(const char *dest, const uint64_t *sizes, size_t count,
+                            size_t folders, panya_error *err)
+{
+    struct statvfs fs;
+    if (statvfs(dest, &fs) != 0 || fs.f_blocks == 0)
+        return 0;
+    uint64_t block = fs.f_frsize ? fs.f_frsize : fs.f_bsize ? fs.f_bsize : 4096;
+    uint64_t available = fs.f_bavail * block, needed = (uint64_t)folders * block;
+    for (size_t i = 0; i < count; i++) {
+        uint64_t blocks = sizes[i] / block + (sizes[i] % block != 0);
+        /* Saturating: sizes come from the bundle, which may be hostile. */
+        needed = blocks > (UINT64_MAX - needed) / block ? UINT64_MAX : needed + blocks * block;
+    }
+    if (needed > available)
+        return panya_error_set(err, PANYA_ERR_OUTPUT,
+                               "%s: not enough free space: the files need %llu bytes but the "
+                               "disk has %llu free; nothing was written", dest,
+                               (unsigned long long)needed, (unsigned long long)available);
+    return 0;
+}
+
+static const char *const *sort_paths; /* for qsort, under one call only */
+
+static int compare_ignoring_case(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = strcasecmp(sort_paths[i], sort_paths[j]);
+    return c ? c : (i > j) - (i < j);
+}
+
+/* Marks the files whose paths equal another's when case is ignored. 0, or -1 (OOM). */
+static int mark_case_groups(const char *const *paths, size_t count, bool *in_group)
+{
+    if (count < 2)
+        return 0;
+    size_t *order = malloc(count * sizeof *order);
+    if (!order)
+        return -1;
+    for (size_t i = 0; i < count; i++)
+        order[i] = i;
+    sort_paths = paths;
+    qsort(order, count, sizeof *order, compare_ignoring_case);
+    for (size_t k = 0; k + 1 < count; k++)
+        if (paths[order[k]] && paths[order[k + 1]] &&
+            strcasecmp(paths[order[k]], paths[order[k + 1]]) == 0)
+            in_group[order[k]] = in_group[order[k + 1]] = true;
+    free(order);
+    return 0;
+}
+
+/* True when the folder holding `path` (below dest_fd) lists exactly its file name: on a
+ * disk that ignores case, a later same-named file took the name over ("1 lesson.pdf"
+ * renamed over "1 Lesson.pdf" leaves only the later spelling). */
+static bool name_listed(int dest_fd, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *folder = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+    const char *leaf = slash ? slash + 1 : path;
+    int fd = folder ? openat(dest_fd, folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                    : -1;
+    free(folder);
+    DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!dir) {
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    bool found = false;
+    struct dirent *entry;
+    while (!found && (entry = readdir(dir)))
+        found = strcmp(entry->d_name, leaf) == 0;
+    closedir(dir);
+    return found;
+}
+
+/* After extraction: every written file of a case group must still be listed under its own
+ * name, or the disk kept only one of them. */
+static int check_case_groups(int dest_fd, const char *dest, const char *const *paths,
+                             size_t count, const bool *in_group, const bool *written,
+                             panya_error *err)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (!in_group[i] || !written[i] || name_listed(dest_fd, paths[i]))
+            continue;
+        const char *other = "another file";
+        for (size_t j = 0; j < count; j++)
+            if (j != i && in_group[j] && strcasecmp(paths[j], paths[i]) == 0)
+                other = paths[j];
+        return panya_error_set(err, PANYA_ERR_OUTPUT,
+                               "%s: '%s' and '%s' are one name on this disk (it ignores case, "
+                               "as FAT and exFAT do): only one of them was kept", dest,
+                               paths[i], other);
+    }
+    return 0;
+}
+
 int bundle_extract(panya_bundle *b, const char *display_name, const char *dest,
                    const char *profile, extract_result *result, panya_error *err)
 {
     memset(result, 0, sizeof *result);
     extract_plan plan;
-    if (make_plan(b, display_name, &plan, err) != 0)
+    /* The footer's structure as `verify` checks it, before anything is written. */
+    if (bundle_signature_intact(b, display_name, err) != 0 ||
+        make_plan(b, display_name, &plan, err) != 0)
         return -1;
+    size_t n = plan.file_count;
+    const char **paths = calloc(n + 1, sizeof *paths);
+    uint64_t *sizes = calloc(n + 1, sizeof *sizes);
+    bool *in_group = calloc(n + 1, sizeof *in_group), *written = calloc(n + 1, sizeof *written);
+    if (!paths || !sizes || !in_group || !written) {
+        free(paths);
+        free(sizes);
+        free(in_group);
+        free(written);
+        bundle_manifest_free(plan.manifest);
+        return panya_error_oom(err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        panya_file_info info;
+        panya_error ignored = {0}; /* a missing object is reported when it is extracted */
+        if (plan_file(b, &plan, i, profile, &paths[i], &info, &ignored) == 0)
+            sizes[i] = info.size;
+        else
+            paths[i] = NULL;
+    }
     int dest_fd = -1;
-    if (mkdir(dest, 0755) != 0 && errno != EEXIST)
+    if (mark_case_groups(paths, n, in_group) != 0)
+        panya_error_oom(err);
+    else if (mkdir(dest, 0755) != 0 && errno != EEXIST)
         panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s: cannot create folder", dest);
     else if ((dest_fd = open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s", dest);
-    int status = dest_fd < 0 ? -1 : 0;
+    int status = dest_fd < 0 ? -1 : check_free_space(dest, sizes, n, plan.folder_count, err);
     for (size_t i = 0; i < plan.folder_count && status == 0; i++) {
         status = create_folder(dest_fd, plan_folder(b, &plan, i), err);
         result->folders_created += status == 0;
@@ -217,9 +354,10 @@ int bundle_extract(panya_bundle *b, const char *display_name, const char *dest,
         panya_file_info info;
         panya_error file_err = {0};
         if (plan_file(b, &plan, i, profile, &path, &info, &file_err) == 0 &&
-            extract_file(b, dest_fd, path, &info, &file_err) == 0) {
+            extract_file(b, dest, dest_fd, path, &info, &file_err) == 0) {
             result->files_written++;
             result->bytes_written += info.size;
+            written[i] = paths[i] != NULL;
             continue;
         }
         if (file_err.code != PANYA_ERR_INVALID) { /* output trouble stops everything */
@@ -230,8 +368,14 @@ int bundle_extract(panya_bundle *b, const char *display_name, const char *dest,
         if (record_failure(result, file_err.message) != 0)
             status = panya_error_oom(err);
     }
+    if (status == 0)
+        status = check_case_groups(dest_fd, dest, paths, n, in_group, written, err);
     if (dest_fd >= 0)
         close(dest_fd);
+    free(paths);
+    free(sizes);
+    free(in_group);
+    free(written);
     bundle_manifest_free(plan.manifest);
     if (status == 0 && result->failed_count) {
         panya_error_set(err, PANYA_ERR_INVALID, "%zu of %zu files were damaged and not written",

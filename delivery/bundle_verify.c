@@ -5,22 +5,8 @@
 #include <string.h>
 
 #include "common/hash.h"
+#include "common/string_list.h"
 #include "delivery/bundle_open.h"
-
-static int push_unique(char ***items, size_t *count, const char *s)
-{
-    for (size_t i = 0; i < *count; i++)
-        if (strcmp((*items)[i], s) == 0)
-            return 0;
-    char **grown = realloc(*items, (*count + 1) * sizeof *grown);
-    if (!grown)
-        return -1;
-    *items = grown;
-    if (!(grown[*count] = strdup(s)))
-        return -1;
-    (*count)++;
-    return 0;
-}
 
 static const char *title_of(const manifest_titles *titles, const char *fallback)
 {
@@ -41,7 +27,8 @@ static int name_lessons(const bundle_manifest *m, const char *path, verify_repor
                 char line[1024];
                 snprintf(line, sizeof line, "%s / %s", title_of(&course->titles, course->id),
                          title_of(&lesson->titles, lesson->id));
-                if (push_unique(&report->damaged_lessons, &report->damaged_lesson_count, line))
+                if (panya_strings_add_unique(&report->damaged_lessons,
+                                             &report->damaged_lesson_count, line))
                     return -1;
                 break;
             }
@@ -145,7 +132,8 @@ static int check_files(const panya_bundle *b, const bundle_manifest *m,
                 snprintf(line, sizeof line, "%s (profile %s)", file->path, variant->profile);
             else
                 snprintf(line, sizeof line, "%s", file->path);
-            if (push_unique(&report->damaged_files, &report->damaged_file_count, line) ||
+            if (panya_strings_add_unique(&report->damaged_files, &report->damaged_file_count,
+                                         line) ||
                 name_lessons(m, file->path, report))
                 return panya_error_oom(err);
         }
@@ -165,20 +153,38 @@ static int copy_library_names(const panya_verify_report *lib, verify_report *rep
             snprintf(line, sizeof line, "%s (profile %s)", d->path, d->profile);
         else
             snprintf(line, sizeof line, "object %s", d->hash);
-        if (push_unique(&report->damaged_files, &report->damaged_file_count, line))
+        if (panya_strings_add_unique(&report->damaged_files, &report->damaged_file_count, line))
             return panya_error_oom(err);
     }
     for (size_t i = 0; i < lib->damaged_lesson_count; i++)
-        if (push_unique(&report->damaged_lessons, &report->damaged_lesson_count,
+        if (panya_strings_add_unique(&report->damaged_lessons, &report->damaged_lesson_count,
                         lib->damaged_lessons[i]))
             return panya_error_oom(err);
     return 0;
+}
+
+int bundle_signature_intact(panya_bundle *b, const char *display_name, panya_error *err)
+{
+    panya_facts facts;
+    panya_get_facts(b, &facts);
+    if (!facts.is_signed || facts.key_id[0])
+        return 0;
+    /* Signed, but no signer could be read: the library says why when asked to check. */
+    static const uint8_t no_key[PANYA_PUBLIC_KEY_BYTES];
+    panya_error_info info;
+    panya_check_signature(b, no_key, &info);
+    return bundle_error(err, &info, display_name);
 }
 
 int bundle_verify(panya_bundle *b, const char *display_name, verify_report *report,
                   panya_error *err)
 {
     memset(report, 0, sizeof *report);
+    panya_error signature_err = {0};
+    report->signature_intact = bundle_signature_intact(b, display_name, &signature_err) == 0;
+    if (!report->signature_intact)
+        snprintf(report->signature_problem, sizeof report->signature_problem, "%s",
+                 signature_err.message);
     panya_verify_report lib;
     panya_error_info info;
     panya_status checked = panya_verify_all(b, NULL, NULL, &lib, &info);
@@ -207,17 +213,34 @@ int bundle_verify(panya_bundle *b, const char *display_name, verify_report *repo
     if (status != 0)
         return -1;
     bool whole = report->tables_intact && report->manifest_intact && report->path_table_intact &&
-                 report->objects_damaged == 0 && report->damaged_file_count == 0;
+                 report->signature_intact && report->objects_damaged == 0 && report->damaged_file_count == 0;
     return whole ? 0 : 1;
+}
+
+void verify_report_describe(const verify_report *report, char *text, size_t size)
+{
+    if (!report->tables_intact)
+        snprintf(text, size, "its index or dictionary table is damaged");
+    else if (!report->signature_intact)
+        snprintf(text, size, "%s", report->signature_problem);
+    else if (!report->manifest_intact)
+        snprintf(text, size, "its manifest cannot be read: %s", report->manifest_problem);
+    else if (report->objects_damaged)
+        snprintf(text, size, "%llu of %llu objects do not match their hash",
+                 (unsigned long long)report->objects_damaged,
+                 (unsigned long long)report->objects_checked);
+    else if (report->damaged_file_count)
+        snprintf(text, size, "%zu of %llu files name objects missing from the bundle",
+                 report->damaged_file_count, (unsigned long long)report->files_checked);
+    else if (!report->path_table_intact)
+        snprintf(text, size, "its path table or catalogue disagrees with the manifest");
+    else
+        snprintf(text, size, "it is whole");
 }
 
 void verify_report_free(verify_report *report)
 {
-    for (size_t i = 0; i < report->damaged_file_count; i++)
-        free(report->damaged_files[i]);
-    for (size_t i = 0; i < report->damaged_lesson_count; i++)
-        free(report->damaged_lessons[i]);
-    free(report->damaged_files);
-    free(report->damaged_lessons);
+    panya_strings_free(&report->damaged_files, &report->damaged_file_count);
+    panya_strings_free(&report->damaged_lessons, &report->damaged_lesson_count);
     memset(report, 0, sizeof *report);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -114,7 +115,22 @@ static int remove_stale_temps(card_task *t, char **final_paths)
     return 0;
 }
 
-enum existing { EXISTING_NONE, EXISTING_IDENTICAL, EXISTING_DIFFERENT };
+enum existing { EXISTING_NONE, EXISTING_IDENTICAL, EXISTING_DIFFERENT, EXISTING_OTHER_BUNDLE };
+
+/* True when the file at path is a whole bundle (every check of `verify` passes): a copy
+ * that differs from the source is then another bundle, not a damaged copy. */
+static bool is_whole_bundle(const char *path)
+{
+    panya_error ignored = {0};
+    panya_bundle *b = bundle_open_path(path, 0, &ignored);
+    if (!b)
+        return false;
+    verify_report v;
+    int status = bundle_verify(b, path, &v, &ignored);
+    verify_report_free(&v);
+    panya_close(b);
+    return status == 0;
+}
 
 /* Compares a copy already on the card with the source, reading it back from the card. */
 static int existing_copy(card_task *t, copy_source *s, const char *final_path,
@@ -142,6 +158,16 @@ static int existing_copy(card_task *t, copy_source *s, const char *final_path,
         length == s->size && memcmp(wanted, found, PANYA_HASH_SIZE) == 0)
         *state = EXISTING_IDENTICAL;
     return 0;
+}
+
+/* Refines EXISTING_DIFFERENT: a damaged or partial copy, or another whole bundle. */
+static void classify_different(card_task *t, const char *final_path, enum existing *state)
+{
+    if (*state == EXISTING_DIFFERENT) {
+        report(t, CARD_PHASE_CHECKING, 0, 0);
+        if (is_whole_bundle(final_path))
+            *state = EXISTING_OTHER_BUNDLE;
+    }
 }
 
 /* Checks the copy at temp_path: the whole file as the card returns it must hash like the
@@ -180,12 +206,13 @@ static int check_copy(card_task *t, copy_source *s, const char *temp_path, const
     panya_close(b);
     posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
     close(fd);
-    if (status == 1)
+    if (status == 1) {
+        char why[2100];
+        verify_report_describe(&v, why, sizeof why);
         panya_error_set(err, PANYA_ERR_INVALID,
-                        "%s is damaged (%llu of %llu objects do not match their hash): "
-                        "not copied; see 'panya verify %s'", s->path,
-                        (unsigned long long)v.objects_damaged,
-                        (unsigned long long)v.objects_checked, s->path);
+                        "%s is damaged (%s): not copied; see 'panya verify %s'", s->path, why,
+                        s->path);
+    }
     verify_report_free(&v);
     return status == 0 ? 0 : -1;
 }
@@ -224,11 +251,17 @@ static int write_bundle(card_task *t, copy_source *s, const char *final_path, pa
         if ((status = panya_output_write(&out, buf, (size_t)n, err)) != 0) {
             /* Some drivers say EPERM or EIO when full; say what is likely, and that the
              * temporary file goes away. */
-            panya_error cause = *err;
-            panya_error_set(err, PANYA_ERR_OUTPUT,
-                            "%s (%llu of %llu bytes written: the card is full or refuses "
-                            "writes; the partial copy was removed)", cause.message,
-                            (unsigned long long)out.written, (unsigned long long)s->size);
+            if (out.write_errno == ENOSPC || out.write_errno == EDQUOT)
+                panya_error_set(err, PANYA_ERR_OUTPUT,
+                                "%s: the card is full (%llu of %llu bytes written; the partial "
+                                "copy was removed)", final_path,
+                                (unsigned long long)out.written, (unsigned long long)s->size);
+            else
+                panya_error_errno(err, PANYA_ERR_OUTPUT, out.write_errno,
+                                  "%s: the card refuses writes, or is full (%llu of %llu "
+                                  "bytes written; the partial copy was removed)", final_path,
+                                  (unsigned long long)out.written,
+                                  (unsigned long long)s->size);
             break;
         }
         report(t, CARD_PHASE_WRITING, out.written, s->size);
@@ -401,6 +434,16 @@ static int plan_card(card_task *t, char **final_paths, enum existing *todo, pany
             report(t, CARD_PHASE_BUNDLE_DONE, s->size, s->size);
             continue;
         }
+        classify_different(t, final_paths[i], &state);
+        if (state == EXISTING_OTHER_BUNDLE && !t->options->replace) {
+            panya_error refused = {0};
+            panya_error_set(&refused, PANYA_ERR_USAGE,
+                            "%s already holds a different bundle named %s (another pack or "
+                            "version): not replaced; add --replace to replace it",
+                            t->dest, s->name);
+            card_fail(t, &refused);
+            continue;
+        }
         todo[i] = state;
         res->needed_bytes += card_fs_allocated(&t->fs, s->size);
     }
@@ -413,6 +456,15 @@ static int plan_card(card_task *t, char **final_paths, enum existing *todo, pany
                                (unsigned long long)res->needed_bytes,
                                (unsigned long long)t->fs.free_bytes);
     return 0;
+}
+
+static bool catalogue_present(const char *dest)
+{
+    char *path = join_path(dest, CARD_CATALOGUE_FILE);
+    struct stat st;
+    bool present = path && stat(path, &st) == 0;
+    free(path);
+    return present;
 }
 
 static void *run_card(void *arg)
@@ -438,7 +490,7 @@ static void *run_card(void *arg)
     }
     if (card_fs_probe(t->dest, &t->fs, &err) != 0)
         goto done;
-    probed = true;
+    probed = res->probed = true;
     res->fat = t->fs.fat;
     res->free_space_known = t->fs.free_known;
     res->free_bytes = t->fs.free_bytes;
@@ -451,7 +503,7 @@ static void *run_card(void *arg)
         t->bundle = s->name;
         if (write_bundle(t, s, final_paths[i], &err) != 0)
             goto done; /* a full, failing or lying card: stop writing to it */
-        if (todo[i] == EXISTING_DIFFERENT)
+        if (todo[i] == EXISTING_DIFFERENT || todo[i] == EXISTING_OTHER_BUNDLE)
             res->replaced++;
         else
             res->copied++;
@@ -460,9 +512,12 @@ static void *run_card(void *arg)
 done:
     if (err.code)
         card_fail(t, &err);
-    /* The catalogue lists what the card holds now, even after a failure. */
+    /* The catalogue lists what the card holds now, even after a failure; a card that got
+     * nothing new keeps its catalogue, unless it has none yet for the packs it holds. */
     panya_error catalogue_err = {0};
-    if (probed && write_catalogue(t->dest, &catalogue_err) != 0)
+    if (probed && (res->copied + res->replaced > 0 ||
+                   (res->skipped > 0 && !catalogue_present(t->dest))) &&
+        write_catalogue(t->dest, &catalogue_err) != 0)
         card_fail(t, &catalogue_err);
     for (size_t i = 0; final_paths && i < t->source_count; i++)
         free(final_paths[i]);
@@ -485,10 +540,15 @@ static int prepare_source(copy_source *s, const char *path, panya_error *err)
     panya_get_facts(b, &facts);
     s->size = facts.bundle_size;
     bundle_manifest *m = bundle_load_manifest(b, path, err);
+    /* The footer's structure as `verify` checks it: a copy must not earn an OK that
+     * verify would refuse (the objects themselves are checked on the card). */
+    int status = m ? bundle_signature_intact(b, path, err) : -1;
     panya_close(b);
     if (!m)
         return -1;
     bundle_manifest_free(m);
+    if (status != 0)
+        return -1;
     if (!*s->name || strcmp(s->name, CARD_CATALOGUE_FILE) == 0)
         return panya_error_set(err, PANYA_ERR_USAGE, "%s: not a usable file name", path);
     return 0;
@@ -516,13 +576,35 @@ int card_copy(const char *const *bundles, size_t bundle_count, const char *const
             prepared++;
             goto done;
         }
-        for (size_t j = 0; j < prepared; j++)
+        for (size_t j = 0; j < prepared; j++) {
             if (strcmp(sources[j].name, sources[prepared].name) == 0) {
                 panya_error_set(err, PANYA_ERR_USAGE, "%s and %s have the same file name",
                                 sources[j].path, sources[prepared].path);
                 prepared++;
                 goto done;
             }
+            if (strcasecmp(sources[j].name, sources[prepared].name) == 0) {
+                panya_error_set(err, PANYA_ERR_USAGE,
+                                "%s and %s have names that differ only in case: a FAT or "
+                                "exFAT card holds one of them only; rename one",
+                                sources[j].path, sources[prepared].path);
+                prepared++;
+                goto done;
+            }
+        }
+    }
+    for (size_t i = 0; i < dest_count; i++) {
+        struct stat st;
+        if (stat(dests[i], &st) != 0) {
+            panya_error_errno(err, PANYA_ERR_USAGE, errno, "%s: cannot use it as a card "
+                              "folder", dests[i]);
+            goto done;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            panya_error_set(err, PANYA_ERR_USAGE, "%s: not a folder (give the card's mount "
+                            "point or a folder on it)", dests[i]);
+            goto done;
+        }
     }
     for (; started < dest_count; started++) {
         memset(&results[started], 0, sizeof results[started]);

@@ -45,9 +45,15 @@ typedef void (*card_progress_fn)(void *ctx, const card_progress *progress);
 typedef struct card_copy_options {
     card_progress_fn progress; /* may be NULL */
     void *progress_ctx;
+    /* A whole, valid bundle of the same name but different content (another pack, another
+     * version) is replaced only when this is set; otherwise that bundle is not copied and
+     * the card fails with PANYA_ERR_USAGE saying so. Damaged or partial copies are always
+     * replaced. */
+    bool replace;
 } card_copy_options;
 
 typedef struct card_result {
+    bool probed;            /* the card was reached: the fields below describe it */
     bool fat;               /* a FAT filesystem: 4 GiB - 1 per file */
     bool free_space_known;  /* false when the filesystem reports 0 blocks */
     uint64_t free_bytes;    /* when known, before copying */
@@ -63,8 +69,10 @@ typedef struct card_result {
 
 /* Copies every bundle to every destination folder. results has dest_count entries.
  * Returns 0 when every card succeeded, 1 when some card failed (see results), and -1 (err
- * set) when nothing was started: a source that is not a readable bundle, two sources with
- * the same file name, out of memory. */
+ * set) when nothing was started: a source that is not a readable, structurally sound
+ * bundle, two sources whose file names are equal when case is ignored (FAT and exFAT
+ * cannot hold both), a destination that is not an existing folder (PANYA_ERR_USAGE), out
+ * of memory. */
 int card_copy(const char *const *bundles, size_t bundle_count, const char *const *dests,
               size_t dest_count, const card_copy_options *options, card_result *results,
               panya_error *err);

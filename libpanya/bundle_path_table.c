@@ -42,7 +42,8 @@ int bundle_path_table_open(bundle_path_table *t, const uint8_t *data, size_t siz
     t->profiles = t->variants + (size_t)t->variant_count * BUNDLE_PATH_VARIANT_SIZE;
     t->strings = t->profiles + (size_t)t->profile_count * BUNDLE_PATH_PROFILE_SIZE;
     for (uint32_t p = 0; p < t->profile_count; p++) {
-        uint64_t off = bundle_get_u32(t->profiles + p * 8), n = bundle_get_u32(t->profiles + p * 8 + 4);
+        uint64_t off = bundle_get_u32(t->profiles + p * 8),
+                 n = bundle_get_u32(t->profiles + p * 8 + 4);
         if (off + n > t->strings_size)
             return -1;
     }

@@ -72,6 +72,9 @@ int bundle_reader_read_manifest(bundle_reader *r, uint8_t **xml, size_t *len, pa
 /* Receives an object's bytes in order; returns 0 to go on or -1 (with err set) to stop. */
 typedef int (*bundle_sink)(void *ctx, const void *data, size_t len, panya_error *err);
 
+/* A sink that keeps nothing: reading into it checks an object's hash. */
+int bundle_sink_discard(void *ctx, const void *data, size_t len, panya_error *err);
+
 /* Streams an object's uncompressed bytes to sink and checks them against its hash at the end
  * (damage is PANYA_ERR_INVALID, reported after the sink saw the bytes: sinks that must not
  * keep damaged data write to a temporary place). Returns 0 or -1. */

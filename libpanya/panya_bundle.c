@@ -188,6 +188,7 @@ panya_status panya_get_facts(const panya_bundle *b, panya_facts *facts)
     facts->file_count = b->file_count;
     facts->part_number = f->part_number;
     facts->part_count = f->part_count;
+    facts->tables_intact = bundle_reader_tables_intact(b->reader);
     facts->is_signed = b->is_signed;
     memcpy(facts->key_id, b->key_id, sizeof facts->key_id);
     memcpy(facts->signer_public_key, b->signer_key, sizeof facts->signer_public_key);

@@ -122,12 +122,6 @@ static const bundle_index_entry *entry_of(const panya_bundle *b, const panya_fil
     return e;
 }
 
-static int discard(void *ctx, const void *data, size_t len, panya_error *err)
-{
-    (void)ctx, (void)data, (void)len, (void)err;
-    return 0;
-}
-
 /* Reads and checks a whole object once; remembers success so raw ranges need no re-check. */
 static panya_status check_object(panya_bundle *b, const bundle_index_entry *e,
                                  panya_error_info *err)
@@ -136,7 +130,7 @@ static panya_status check_object(panya_bundle *b, const bundle_index_entry *e,
     if (atomic_load(&b->checked[position]))
         return PANYA_OK;
     panya_error x = {0};
-    if (bundle_reader_read_object(b->reader, e, discard, NULL, &x) != 0)
+    if (bundle_reader_read_object(b->reader, e, bundle_sink_discard, NULL, &x) != 0)
         return panya_fail(err, &x);
     atomic_store(&b->checked[position], 1);
     return PANYA_OK;

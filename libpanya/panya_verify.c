@@ -1,30 +1,11 @@
 /* The public API: checking every object and table, naming damaged files and lessons. */
 #include "libpanya/panya_internal.h"
 
+#include "common/string_list.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int discard(void *ctx, const void *data, size_t len, panya_error *err)
-{
-    (void)ctx, (void)data, (void)len, (void)err;
-    return 0;
-}
-
-static int push_string(char ***items, size_t *count, const char *s)
-{
-    for (size_t i = 0; i < *count; i++)
-        if (strcmp((*items)[i], s) == 0)
-            return 0;
-    char **grown = realloc(*items, (*count + 1) * sizeof *grown);
-    if (!grown)
-        return -1;
-    *items = grown;
-    if (!(grown[*count] = strdup(s)))
-        return -1;
-    (*count)++;
-    return 0;
-}
 
 static int push_damaged(panya_verify_report *r, const char *path, const char *profile,
                         const uint8_t hash[PANYA_HASH_BYTES])
@@ -75,7 +56,8 @@ static int name_lessons(const panya_bundle *b, const bundle_catalogue *c, const 
                 snprintf(line, sizeof line, "%s / %s",
                          title_or(b, course->first_title, course->title_count, course->id),
                          title_or(b, lesson->first_title, lesson->title_count, lesson->id));
-                if (push_string(&r->damaged_lessons, &r->damaged_lesson_count, line) != 0)
+                if (panya_strings_add_unique(&r->damaged_lessons, &r->damaged_lesson_count, line) !=
+                    0)
                     return -1;
                 break;
             }
@@ -92,7 +74,8 @@ static int name_damage(const panya_bundle *b, const uint8_t *damaged, panya_veri
     size_t count = bundle_reader_object_count(b->reader);
     if (!t) { /* no way from objects to paths: name the objects */
         for (size_t i = 0; i < count; i++)
-            if (damaged[i] && push_damaged(r, NULL, NULL, bundle_reader_object_at(b->reader, i)->hash))
+            if (damaged[i] &&
+                push_damaged(r, NULL, NULL, bundle_reader_object_at(b->reader, i)->hash))
                 return -1;
         return 0;
     }
@@ -131,8 +114,8 @@ panya_status panya_verify_all(panya_bundle *b, panya_progress_fn progress, void 
     panya_status status = PANYA_OK;
     for (size_t i = 0; i < count && status == PANYA_OK; i++) {
         panya_error x = {0};
-        if (bundle_reader_read_object(b->reader, bundle_reader_object_at(b->reader, i), discard,
-                                      NULL, &x) == 0) {
+        if (bundle_reader_read_object(b->reader, bundle_reader_object_at(b->reader, i),
+                                      bundle_sink_discard, NULL, &x) == 0) {
             atomic_store(&b->checked[i], 1);
         } else if (x.code == PANYA_ERR_INVALID) {
             damaged[i] = 1;
@@ -149,7 +132,8 @@ panya_status panya_verify_all(panya_bundle *b, panya_progress_fn progress, void 
     size_t len;
     panya_error x = {0};
     if (status == PANYA_OK) {
-        r->manifest_intact = bundle_reader_read_manifest(b->reader, (uint8_t **)&xml, &len, &x) == 0;
+        r->manifest_intact =
+            bundle_reader_read_manifest(b->reader, (uint8_t **)&xml, &len, &x) == 0;
         free(xml);
         if (x.code != PANYA_OK && x.code != PANYA_ERR_INVALID)
             status = panya_fail(err, &x);
@@ -175,9 +159,7 @@ void panya_verify_report_free(panya_verify_report *r)
         free(r->damaged_files[i].path);
         free(r->damaged_files[i].profile);
     }
-    for (size_t i = 0; i < r->damaged_lesson_count; i++)
-        free(r->damaged_lessons[i]);
     free(r->damaged_files);
-    free(r->damaged_lessons);
+    panya_strings_free(&r->damaged_lessons, &r->damaged_lesson_count);
     memset(r, 0, sizeof *r);
 }

@@ -20,4 +20,8 @@ void lp_sha256_update(lp_sha256 *ctx, const void *data, size_t len);
 void lp_sha256_final(lp_sha256 *ctx, uint8_t out[LP_SHA256_SIZE]);
 void lp_sha256_buffer(const void *data, size_t len, uint8_t out[LP_SHA256_SIZE]);
 
+/* With allowed = 0 the portable code is used even where the CPU has SHA instructions (the
+ * tests check both); 1 picks the fastest the CPU has (the default). */
+void lp_sha256_use_accelerated(int allowed);
+
 #endif

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "manifest/scorm_rules.h"
+#include "manifest/xml_input.h"
 
 #define NS_CP12 "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 #define NS_CP2004 "http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -183,8 +184,8 @@ static xmlDocPtr parse_manifest(const char *manifest, size_t length, scorm_repor
     }
     xmlDtdPtr dtd = doc->intSubset;
     if (dtd && (dtd->entities || dtd->pentities || dtd->ExternalID || dtd->SystemID))
-        scorm_report_add(report, SCORM_RULE_XML_ENTITIES, MANIFEST, xmlGetLineNo((xmlNodePtr)dtd),
-                         0,
+        scorm_report_add(report, SCORM_RULE_XML_ENTITIES, MANIFEST,
+                         xml_input_doctype_line((const uint8_t *)manifest, length), 0,
                          "imsmanifest.xml has a DOCTYPE with entities or an external DTD; "
                          "SCORM manifests use neither, and panya does not expand them");
     return doc;
@@ -262,10 +263,30 @@ static bool lenient_edition(const char *text, scorm_edition *edition)
     return true;
 }
 
+/* A <schemaversion> naming the other version than the namespace: switches family and edition
+ * to what the schemaversion says. */
+static bool cross_version(const char *value, scorm_family family, scorm_family *family_out,
+                          scorm_edition *edition)
+{
+    scorm_edition found;
+    if (family == SCORM_FAMILY_2004 && strcmp(value, "1.2") == 0) {
+        *family_out = SCORM_FAMILY_12;
+        *edition = SCORM_EDITION_12;
+        return true;
+    }
+    if (family == SCORM_FAMILY_12 && (exact_edition(value, &found) || lenient_edition(value, &found))) {
+        *family_out = SCORM_FAMILY_2004;
+        *edition = found;
+        return true;
+    }
+    return false;
+}
+
 /* Stage 3 metadata: exactly one block, schema "ADL SCORM", a schemaversion naming the version. */
-static void check_metadata(xmlNodePtr root, scorm_family family, scorm_edition *edition,
+static void check_metadata(xmlNodePtr root, scorm_family *family_io, scorm_edition *edition,
                            scorm_report *report)
 {
+    scorm_family family = *family_io;
     *edition = family == SCORM_FAMILY_12 ? SCORM_EDITION_12 : SCORM_EDITION_2004_UNKNOWN;
     xmlNodePtr metadata = NULL;
     int blocks = 0;
@@ -317,10 +338,8 @@ static void check_metadata(xmlNodePtr root, scorm_family family, scorm_edition *
     bool exact = family == SCORM_FAMILY_12 ? strcmp(value, "1.2") == 0
                                            : exact_edition(value, &found);
     bool lenient = !exact && family == SCORM_FAMILY_2004 && lenient_edition(value, &found);
-    if (exact || lenient) {
+    if (exact || lenient)
         *edition = found;
-        scorm_report_set(report, &report->version, edition_names[found]);
-    }
     if (lenient)
         scorm_report_add(report, SCORM_RULE_METADATA_SCHEMAVERSION, MANIFEST,
                          xmlGetLineNo(version), 0,
@@ -331,12 +350,23 @@ static void check_metadata(xmlNodePtr root, scorm_family family, scorm_edition *
                          : found == SCORM_EDITION_2004_3RD ? "'2004 3rd Edition'"
                          : found == SCORM_EDITION_2004_4TH ? "'2004 4th Edition'"
                                                            : expected);
+    else if (!exact && cross_version(value, family, family_io, edition))
+        /* Runtimes (Moodle among them) take the version from <schemaversion>, not from the
+         * namespace: many 1.2 exports use the 2004 content-packaging namespace. */
+        scorm_report_add(report, SCORM_RULE_METADATA_SCHEMAVERSION, MANIFEST,
+                         xmlGetLineNo(version), 0,
+                         "<schemaversion> is '%s' but <manifest> is in the %s namespace; "
+                         "runtimes play it as %s, ADL's rules need the namespace '%s'",
+                         value, family == SCORM_FAMILY_12 ? "SCORM 1.2" : "SCORM 2004",
+                         edition_names[*edition],
+                         family == SCORM_FAMILY_12 ? NS_CP2004 : NS_CP12);
     else if (!exact)
         scorm_report_add(report, SCORM_RULE_METADATA_SCHEMAVERSION, MANIFEST,
                          xmlGetLineNo(version), 0,
                          "<schemaversion> is '%s'; with the %s namespace it must be %s",
                          value, family == SCORM_FAMILY_12 ? "SCORM 1.2" : "SCORM 2004",
                          expected);
+    scorm_report_set(report, &report->version, edition_names[*edition]);
     xmlFree(text);
 }
 
@@ -370,7 +400,7 @@ static bool check_root(xmlDocPtr doc, scorm_family *family, scorm_edition *editi
                          ns ? ns : "(none)");
         return false;
     }
-    check_metadata(root, *family, edition, report);
+    check_metadata(root, family, edition, report);
     return true;
 }
 

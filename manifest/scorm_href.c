@@ -22,40 +22,10 @@ static bool is_external(const char *href)
     return *p == ':' && p - href > 1; /* one letter is a Windows drive */
 }
 
-long scorm_href_resolve(const char *href, const char *what, long line, const scorm_files *files,
-                        scorm_report *report)
+/* Resolves an href that has no backslash (see scorm_href_resolve). */
+static long resolve_slashed(const char *href, const char *what, long line,
+                            const scorm_files *files, scorm_report *report, bool *case_only)
 {
-    if (!href[0]) {
-        scorm_report_add(report, SCORM_RULE_HREF_MISSING_FILE, MANIFEST, line, 0,
-                         "%s is empty", what);
-        return -1;
-    }
-    if (is_external(href)) {
-        scorm_report_add(report, SCORM_RULE_HREF_EXTERNAL, MANIFEST, line, 0,
-                         "%s '%s' is on the network; offline phones cannot load it, so ship "
-                         "the file in the package",
-                         what, href);
-        return SCORM_HREF_EXTERNAL;
-    }
-    if (strchr(href, '\\')) {
-        /* Browsers read '\\' as '/' in http(s) URLs, so LMSs play these Windows-made hrefs;
-         * resolve them the same way and say so. */
-        scorm_report_add(report, SCORM_RULE_HREF_BACKSLASH, MANIFEST, line, 0,
-                         "%s '%s' contains a backslash; browsers read it as '/', but use '/' "
-                         "between folders",
-                         what, href);
-        char *slashed = strdup(href);
-        if (!slashed) {
-            report->out_of_memory = true;
-            return -1;
-        }
-        for (char *p = slashed; *p; p++)
-            if (*p == '\\')
-                *p = '/';
-        long found = scorm_href_resolve(slashed, what, line, files, report);
-        free(slashed);
-        return found;
-    }
     if (href[0] == '/' || (isalpha((unsigned char)href[0]) && href[1] == ':')) {
         scorm_report_add(report, SCORM_RULE_HREF_ABSOLUTE, MANIFEST, line, 0,
                          "%s '%s' is an absolute path; make it relative to the package root",
@@ -131,6 +101,8 @@ long scorm_href_resolve(const char *href, const char *what, long line, const sco
         files->referenced[found] = true;
     } else if ((found = scorm_files_find_nocase(files, normal)) >= 0) {
         files->referenced[found] = true;
+        if (case_only)
+            *case_only = true;
         scorm_report_add(report, SCORM_RULE_HREF_CASE_MISMATCH, MANIFEST, line, 0,
                          "%s '%s' differs in case from the file '%s'; phones and Linux servers "
                          "are case-sensitive, so make them identical",
@@ -140,5 +112,43 @@ long scorm_href_resolve(const char *href, const char *what, long line, const sco
                          "%s '%s': the package has no file '%s'", what, href, normal);
     }
     free(normal);
+    return found;
+}
+
+long scorm_href_resolve(const char *href, const char *what, long line, const scorm_files *files,
+                        scorm_report *report, bool *case_only)
+{
+    if (case_only)
+        *case_only = false;
+    if (!href[0]) {
+        scorm_report_add(report, SCORM_RULE_HREF_MISSING_FILE, MANIFEST, line, 0,
+                         "%s is empty", what);
+        return -1;
+    }
+    if (is_external(href)) {
+        scorm_report_add(report, SCORM_RULE_HREF_EXTERNAL, MANIFEST, line, 0,
+                         "%s '%s' is on the network; offline phones cannot load it, so ship "
+                         "the file in the package",
+                         what, href);
+        return SCORM_HREF_EXTERNAL;
+    }
+    if (!strchr(href, '\\'))
+        return resolve_slashed(href, what, line, files, report, case_only);
+    /* Browsers read '\\' as '/' in http(s) URLs, so LMSs play these Windows-made hrefs;
+     * resolve them the same way and say so. */
+    size_t length = strlen(href);
+    char *slashed = malloc(length + 1);
+    if (!slashed) {
+        report->out_of_memory = true;
+        return -1;
+    }
+    for (size_t i = 0; i <= length; i++)
+        slashed[i] = href[i] == '\\' ? '/' : href[i];
+    scorm_report_add(report, SCORM_RULE_HREF_BACKSLASH, MANIFEST, line, 0,
+                     "%s '%.*s' contains a backslash; browsers read it as '/', but use '/' "
+                     "between folders",
+                     what, (int)length, href);
+    long found = resolve_slashed(slashed, what, line, files, report, case_only);
+    free(slashed);
     return found;
 }

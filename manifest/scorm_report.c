@@ -193,6 +193,8 @@ void scorm_report_set(scorm_report *report, char **field, const char *value)
 
 void scorm_report_sort(scorm_report *report)
 {
+    if (report->count == 0)
+        return; /* findings may be NULL: nothing to move */
     /* Stable partition: a second buffer keeps the check order inside each severity. */
     scorm_finding *sorted = malloc(report->count * sizeof *sorted + 1);
     if (!sorted) {

@@ -84,7 +84,7 @@ static void collect_files(rules *r, xmlNodePtr resource, const char *base, const
             snprintf(what, sizeof what, "resource '%s' file href", name);
             if (full) {
                 long index = scorm_href_resolve(full, what, xmlGetLineNo(child), r->files,
-                                                      r->report);
+                                                r->report, NULL);
                 if (index >= 0)
                     info->files[info->file_count++] = index;
             } else {
@@ -133,7 +133,7 @@ static void collect_resource(rules *r, xmlNodePtr resource, const char *resource
             snprintf(what, sizeof what, "resource '%s' href", name);
             if (full)
                 info->launch = scorm_href_resolve(full, what, info->line, r->files,
-                                                        r->report);
+                                                  r->report, &info->launch_case_only);
             free(full);
         }
         collect_files(r, resource, base, name, info);
@@ -268,7 +268,7 @@ void scorm_metadata_locations_check(rules *r, xmlNodePtr node)
             char *text = (char *)xmlNodeGetContent(node);
             if (text)
                 scorm_href_resolve(text, "adlcp:location", xmlGetLineNo(node), r->files,
-                                         r->report);
+                                   r->report, NULL);
             xmlFree(text);
         }
         scorm_metadata_locations_check(r, node->children);

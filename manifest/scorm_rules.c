@@ -95,6 +95,12 @@ static void check_item_launch(rules *r, const char *name, const char *ref, long 
                          "item '%s' launches '%s' (resource '%s'), which is not a file of the "
                          "package: learners would get a 'not found' page",
                          name, info->href, ref);
+    } else if (info->launch_case_only) {
+        /* LMS file stores, web servers and phones look names up case-sensitively. */
+        scorm_report_add(r->report, SCORM_RULE_LAUNCH_FILE_MISSING, MANIFEST, line, 0,
+                         "item '%s' launches '%s' (resource '%s') but the package has '%s': "
+                         "case-sensitive servers and phones will not find it",
+                         name, info->href, ref, r->files->paths[info->launch]);
     } else {
         r->launchable++;
     }
@@ -102,6 +108,7 @@ static void check_item_launch(rules *r, const char *name, const char *ref, long 
 
 static void check_item(rules *r, xmlNodePtr item)
 {
+    r->items++;
     char *id = rules_attr(item, "identifier");
     const char *name = id ? id : "";
     long line = xmlGetLineNo(item);
@@ -179,19 +186,27 @@ static void check_organizations(rules *r, xmlNodePtr root)
     xmlFree(fallback);
 }
 /* Moodle launches every resource with an href when a manifest has no items; otherwise only
- * items launch. Nothing to launch at all is the one thing no runtime plays. */
+ * items with an identifierref launch (the others are menu labels). Nothing to launch at all
+ * is a package no runtime plays. */
 static void check_something_launches(rules *r, xmlNodePtr root)
 {
     if (r->launch_attempts) {
         /* Each failing item already has its own error. */
         return;
     }
+    if (r->items) {
+        scorm_report_add(r->report, SCORM_RULE_LAUNCH_NONE, MANIFEST, xmlGetLineNo(root), 0,
+                         "nothing in this package can be launched: none of its %zu item%s "
+                         "references a resource (identifierref)",
+                         r->items, r->items == 1 ? "" : "s");
+        return;
+    }
     for (size_t i = 0; i < r->info_count; i++)
         if (r->infos[i].href && r->infos[i].launch != -1)
             return;
     scorm_report_add(r->report, SCORM_RULE_LAUNCH_NONE, MANIFEST, xmlGetLineNo(root), 0,
-                     "nothing in this package can be launched: no item references a resource, "
-                     "and no resource has an href naming a file of the package");
+                     "nothing in this package can be launched: it has no item, and no resource "
+                     "has an href naming a file of the package");
 }
 
 void scorm_rules_check(xmlDocPtr doc, scorm_family family, const scorm_files *files,

@@ -23,6 +23,7 @@ typedef struct resource_info {
     char *href;  /* as written */
     long line;
     long launch; /* file index of the href; SCORM_HREF_EXTERNAL for a URL; -1 none or broken */
+    bool launch_case_only; /* the launch file matched only ignoring case */
     long *files; /* file indices its <file> elements resolve to */
     size_t file_count;
     char **dependencies;
@@ -41,6 +42,7 @@ typedef struct rules {
     resource_info *infos;        /* one per <resource>, in document order */
     size_t info_count;
     xmlHashTablePtr info_by_id;  /* resource identifier -> its first resource_info */
+    size_t items;                /* <item> elements in the organizations */
     size_t launch_attempts;      /* items with an identifierref */
     size_t launchable;           /* of those, items whose launch file is there (or a URL) */
 } rules;

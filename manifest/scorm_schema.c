@@ -139,8 +139,9 @@ static char *exe_relative_dir(void)
     if (panya_exe_dir(exe, sizeof exe) != 0)
         return NULL;
     snprintf(path, sizeof path, "%s/" PANYA_SCHEMA_EXE_RELATIVE, exe);
-    if (is_dir(path) && has_schema_sets(path))
-        return strdup(path);
+    char resolved[PATH_MAX];
+    if (is_dir(path) && has_schema_sets(path) && realpath(path, resolved))
+        return strdup(resolved);
 #if defined(PANYA_BUILD_ROOT) && defined(PANYA_SCHEMA_BUILD_DIR)
     char build_root[PATH_MAX], exe_real[PATH_MAX];
     if (realpath(PANYA_BUILD_ROOT, build_root) && realpath(exe, exe_real) &&

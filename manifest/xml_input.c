@@ -40,7 +40,7 @@ xmlDocPtr xml_input_parse(const uint8_t *xml, size_t len, const char *display_na
         return NULL;
     }
     if (doc->intSubset || doc->extSubset) {
-        long line = doc->intSubset ? xmlGetLineNo((xmlNodePtr)doc->intSubset) : 0;
+        long line = xml_input_doctype_line(xml, len);
         panya_error_set(err, PANYA_ERR_INVALID, "%s: line %ld: a DOCTYPE is not allowed here",
                         display_name, line);
         xmlFreeDoc(doc);
@@ -52,6 +52,19 @@ xmlDocPtr xml_input_parse(const uint8_t *xml, size_t len, const char *display_na
         return NULL;
     }
     return doc;
+}
+
+long xml_input_doctype_line(const uint8_t *xml, size_t len)
+{
+    static const char mark[] = "<!DOCTYPE";
+    long line = 1;
+    for (size_t i = 0; i + sizeof mark - 1 <= len; i++) {
+        if (xml[i] == '\n')
+            line++;
+        else if (xml[i] == '<' && memcmp(xml + i, mark, sizeof mark - 1) == 0)
+            return line;
+    }
+    return 1;
 }
 
 bool xml_input_is_element(const xmlNode *node, const char *ns, const char *name)

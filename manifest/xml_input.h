@@ -20,6 +20,10 @@ xmlDocPtr xml_input_parse(const uint8_t *xml, size_t len, const char *display_na
 /* True when node is an element named `name` in namespace `ns`. */
 bool xml_input_is_element(const xmlNode *node, const char *ns, const char *name);
 
+/* The line (1-based) of the document's "<!DOCTYPE": libxml2 keeps no line for the DTD node
+ * (xmlGetLineNo gives -1). 1 when there is none. */
+long xml_input_doctype_line(const uint8_t *xml, size_t len);
+
 /* Appends every <title xml:lang="…"> child of parent (in namespace ns) to titles. A title
  * without xml:lang is an error naming display_name and the line. Returns 0 or -1. */
 int xml_input_read_titles(const xmlNode *parent, const char *ns, manifest_titles *titles,

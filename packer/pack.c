@@ -117,6 +117,7 @@ int pack_run(const char *input, const char *out_path, const pack_options *option
     }
     staging_hold = panya_staging_hold(staging);
     panya_cleanup_add(staging);
+    s.staging = staging;
     scorm_xml_secure_init();
     if ((schema_dir = scorm_schema_dir_find(options->schema_dir)) &&
         scorm_schema_set_open(&schemas, schema_dir, err) != 0)
@@ -135,7 +136,8 @@ int pack_run(const char *input, const char *out_path, const pack_options *option
     int read_status = source_read(input, options->source_kind, &ctx, s.model, err);
     summary->source_reader = ctx.reader;
     summary->source_reason = ctx.reader ? strdup(ctx.reason) : NULL;
-    if (read_status != 0 || lesson_model_finish(s.model, err) != 0 || pack_plan_jobs(&s, err) != 0)
+    if (read_status != 0 || lesson_model_finish(s.model, err) != 0 || pack_plan_jobs(&s, err) != 0 ||
+        pack_check_case_collisions(&s, options->strict, err) != 0)
         goto done;
     if (ctx.scorm_packages && !schemas &&
         lesson_model_warn(s.model, "%u SCORM package(s) checked without schema validation: no "
@@ -155,6 +157,13 @@ int pack_run(const char *input, const char *out_path, const pack_options *option
         goto done;
     }
     pack_run_jobs(&s);
+    if (s.cache_failed &&
+        lesson_model_warn(s.model, "the transcode cache cannot be written (%s): this pack's "
+                                   "new transcodes were made without it and will be made "
+                                   "again next time", s.cache_problem) != 0) {
+        panya_error_oom(err);
+        goto done;
+    }
     if (!(dropped = calloc(s.model->file_count + 1, sizeof *dropped))) {
         panya_error_oom(err);
         goto done;

@@ -33,6 +33,7 @@ typedef struct pack_options {
     bool keep_going;           /* skip broken lessons instead of failing (all of them: error) */
     bool dry_run;              /* read and plan only: fill the summary with the plan and
                                 * estimates, write nothing (no bundle, no cache entries) */
+    bool strict;               /* warnings that would lose data on a card are errors */
     bool measure_ssim;         /* measure SSIM of every new transcode */
     int threads;               /* 0: one per core */
     uint64_t split_size;       /* write parts of whole lessons, none bigger than this; 0: one file */

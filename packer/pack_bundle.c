@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -199,3 +200,37 @@ char *pack_part_path(const char *out_path, size_t n)
     return path;
 }
 
+
+static int compare_paths_ignoring_case(const void *a, const void *b)
+{
+    int c = strcasecmp(*(const char *const *)a, *(const char *const *)b);
+    return c ? c : strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int pack_check_case_collisions(pack_state *s, bool strict, panya_error *err)
+{
+    size_t count = s->model->file_count;
+    if (count < 2)
+        return 0;
+    const char **paths = malloc(count * sizeof *paths);
+    if (!paths)
+        return panya_error_oom(err);
+    for (size_t i = 0; i < count; i++)
+        paths[i] = s->model->files[i].bundle_path;
+    qsort(paths, count, sizeof *paths, compare_paths_ignoring_case);
+    int status = 0;
+    for (size_t i = 0; i + 1 < count && status == 0; i++) {
+        if (strcasecmp(paths[i], paths[i + 1]) != 0)
+            continue;
+        static const char why[] = "differ only in case: a FAT or exFAT card (phones, "
+                                  "extract) keeps one of them only; rename one";
+        if (strict)
+            status = panya_error_set(err, PANYA_ERR_INVALID, "'%s' and '%s' %s (--strict)",
+                                     paths[i], paths[i + 1], why);
+        else if (lesson_model_warn(s->model, "'%s' and '%s' %s", paths[i], paths[i + 1],
+                                   why) != 0)
+            status = panya_error_oom(err);
+    }
+    free(paths);
+    return status;
+}

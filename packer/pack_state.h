@@ -38,6 +38,9 @@ typedef struct pack_state {
     int parallel;        /* transcodes at once */
     int threads_per_job; /* cores each may use: parallel × threads_per_job ≤ cores */
     atomic_bool stop;
+    const char *staging;     /* where transcodes go when the cache cannot take them */
+    bool cache_failed;       /* under lock: the cache could not be written at least once */
+    char cache_problem[sizeof ((panya_error *)0)->message]; /* the first reason, for one warning */
     pthread_mutex_t lock;
     size_t done;
     uint64_t bytes_in, bytes_out;
@@ -58,6 +61,11 @@ void pack_run_jobs(pack_state *s);
 /* Under --keep-going, drops the lesson of each file that failed (all its files) and records
  * it as skipped; a file outside any lesson is dropped alone. */
 int pack_drop_failed(pack_state *s, bool *dropped_files, panya_error *err);
+
+/* Paths of the bundle that are equal when case is ignored: a FAT or exFAT card (what
+ * bundles are extracted to) keeps one of each such group only. Each is a warning, or with
+ * `strict` an error (PANYA_ERR_INVALID naming both paths). Returns 0 or -1. */
+int pack_check_case_collisions(pack_state *s, bool strict, panya_error *err);
 
 /* --dry-run: fills summary with the plan, each job's output found in the cache or
  * estimated from the source's duration or picture size and the profile. Writes nothing. */

@@ -34,6 +34,25 @@ static bool image_kept_as_is(const char *mime)
            strcmp(mime, "image/webp") == 0 || strcmp(mime, "image/gif") == 0;
 }
 
+/* The cache is best effort: when it cannot be written (a full or read-only disk), the
+ * transcode goes to the pack's staging folder instead and the pack warns once. Returns the
+ * path to transcode to, or NULL (err set). */
+static char *uncached_output(pack_state *s, size_t index, panya_error *err)
+{
+    pthread_mutex_lock(&s->lock);
+    if (!s->cache_failed)
+        snprintf(s->cache_problem, sizeof s->cache_problem, "%s", err->message);
+    s->cache_failed = true;
+    pthread_mutex_unlock(&s->lock);
+    panya_error_clear(err);
+    char *path = NULL;
+    if (!s->staging || asprintf(&path, "%s/transcode-%zu.out", s->staging, index) < 0) {
+        panya_error_oom(err);
+        return NULL;
+    }
+    return path;
+}
+
 static void run_job(void *ctx, size_t index)
 {
     pack_state *s = ctx;
@@ -48,19 +67,36 @@ static void run_job(void *ctx, size_t index)
     uint64_t source_size = 0;
     char key[PANYA_HASH_HEX_SIZE];
     int status = panya_sha256_file(file->disk_path, source_hash, &source_size, &job->err);
+    bool cached = true;
     if (status == 0) {
         transcode_cache_key(source_hash, profile, s->encoder, key);
         job->output_path = transcode_cache_output_path(&s->cache, key, &job->err);
+        if (!job->output_path && job->err.code == PANYA_ERR_OUTPUT) {
+            cached = false;
+            job->output_path = uncached_output(s, index, &job->err);
+        }
         status = job->output_path ? 0 : -1;
     }
-    if (status == 0 && transcode_cache_lookup(&s->cache, key, &job->result)) {
+    if (status == 0 && cached && transcode_cache_lookup(&s->cache, key, &job->result)) {
         job->cache_hit = true;
     } else if (status == 0) {
         unsigned flags = s->options->measure_ssim ? CODEC_MEASURE_SSIM : 0;
         status = codec_transcode_file(file->disk_path, profile, job->output_path,
                                       s->threads_per_job, flags, &job->result, &job->err);
-        if (status == 0)
-            status = transcode_cache_store(&s->cache, key, &job->result, &job->err);
+        if (status != 0 && cached && job->err.code == PANYA_ERR_OUTPUT) {
+            /* The output was the cache: a full cache disk need not fail the pack. */
+            cached = false;
+            free(job->output_path);
+            job->output_path = uncached_output(s, index, &job->err);
+            status = job->output_path ? codec_transcode_file(file->disk_path, profile,
+                                                             job->output_path,
+                                                             s->threads_per_job, flags,
+                                                             &job->result, &job->err)
+                                      : -1;
+        }
+        if (status == 0 && cached &&
+            transcode_cache_store(&s->cache, key, &job->result, &job->err) != 0)
+            free(uncached_output(s, index, &job->err)); /* only the note: the transcode stands */
         job->seconds = pack_seconds_since(&started);
     }
     if (status != 0) {

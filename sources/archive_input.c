@@ -26,6 +26,7 @@ struct archive_input {
     bool readable; /* the current entry has data left to drain */
     bool hidden;   /* the current entry is a link or unsafe: the caller reads nothing */
     bool limit_hit;
+    bool names_only; /* skip data instead of draining it */
     char *name;
     size_t name_capacity;
     locale_t utf8_locale;
@@ -44,6 +45,11 @@ void archive_budget_init(archive_budget *budget, const char *input)
     archive_input_default_limits(&budget->limits);
     budget->max_depth = 2;
     snprintf(budget->input, sizeof budget->input, "%s", input);
+}
+
+void archive_input_names_only(archive_input *in)
+{
+    in->names_only = true;
 }
 
 void archive_input_use_budget(archive_input *in, archive_budget *budget, bool from_input)
@@ -239,12 +245,21 @@ bool archive_input_limit_hit(const archive_input *in)
 int archive_input_next(archive_input *in, archive_input_entry *entry, panya_error *err)
 {
     /* Drain the previous entry so its bytes count towards the bounds (and its CRC is checked). */
-    char drain[16384];
-    ssize_t got;
-    while ((got = read_data(in, drain, sizeof drain, err)) > 0)
-        ;
-    if (got < 0)
-        return -1;
+    if (in->names_only && in->readable) {
+        locale_t previous = enter_utf8(in);
+        int r = archive_read_data_skip(in->archive);
+        leave_utf8(previous);
+        if (r != ARCHIVE_OK)
+            return panya_error_set(err, PANYA_ERR_INVALID, "%s: entry '%s' is damaged (%s)",
+                                   shown(in), in->name, archive_error_string(in->archive));
+    } else {
+        char drain[16384];
+        ssize_t got;
+        while ((got = read_data(in, drain, sizeof drain, err)) > 0)
+            ;
+        if (got < 0)
+            return -1;
+    }
     in->readable = false;
 
     struct archive_entry *header;

@@ -71,6 +71,11 @@ void archive_input_use_budget(archive_input *in, archive_budget *budget, bool fr
  * nothing to the user): "export.zip: course/1 l.zip". Copied. */
 int archive_input_set_display_name(archive_input *in, const char *name);
 
+/* Entry names only: next() skips the data it does not read instead of reading it through,
+ * so a look at the names of a large zip costs little. Its bytes are then neither counted nor
+ * checked (CRC): unpacking does that. */
+void archive_input_names_only(archive_input *in);
+
 /* Moves to the next entry, first reading (and counting) what is left of the current one.
  * Returns 1 with *entry filled, 0 at the end, -1 with err set (PANYA_ERR_INVALID: damaged
  * archive or a limit exceeded). */

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,18 +76,24 @@ static int read_zip_manifest(archive_input *in, package *pkg, size_t limit, pany
     return 0;
 }
 
-/* message without a leading "path: ": findings are printed under the package's name. */
+/* message without a leading "path: " (or "path/" before a file inside it): findings are
+ * printed under the package's name. */
 static const char *without_path(const char *message, const char *path)
 {
     size_t len = strlen(path);
-    if (strncmp(message, path, len) == 0 && message[len] == ':' && message[len + 1] == ' ')
+    if (strncmp(message, path, len) != 0)
+        return message;
+    if (message[len] == ':' && message[len + 1] == ' ')
         return message + len + 2;
+    if (message[len] == '/' && path[0])
+        return message + len + 1;
     return message;
 }
 
-/* Entries looked at when a package is not a zip: a Moodle backup's moodle_backup.xml comes
- * early in the tar, and looking further would inflate a whole course for nothing. */
+/* How far a package that is not a zip is looked into: skipping a tar entry means inflating
+ * it, so a hostile .tar.gz could otherwise make this loop run for hours. */
 #define SNIFF_ENTRIES_MAX 2000
+#define SNIFF_BYTES_MAX (256u << 20)
 
 /* A gzip'd (or plain) tar, as Moodle writes .mbz backups: whether it holds another format's
  * marker file, which then becomes the not-scorm finding. */
@@ -106,6 +113,10 @@ static bool sniff_other_archive(const char *path, scorm_report *report)
             const char *name = archive_entry_pathname(entry);
             if (name && !strchr(name, '/'))
                 found = scorm_check_other_format_marker(name, report);
+            /* Stop before a skip that would inflate too much. */
+            if ((uint64_t)archive_filter_bytes(a, 0) + (uint64_t)archive_entry_size(entry) >
+                SNIFF_BYTES_MAX)
+                break;
         }
     }
     archive_read_free(a);

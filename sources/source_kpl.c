@@ -229,11 +229,20 @@ static int add_package(course_reader *cr, const char *disk, const char *shown, b
         return source_scorm_add_package(disk, package_prefix, cr->ctx, cr->model, package_title,
                                         err);
     }
+    if (!index && is_folder) {
+        /* Kept, as an unknown file is: never dropped, never a reason to fail the export. */
+        *kind = "attachment";
+        if (lesson_model_warn(cr->model, "%s: a folder without index.html or imsmanifest.xml; "
+                                         "packed as an attachment lesson",
+                              shown) != 0)
+            return panya_error_oom(err);
+        return source_add_folder_files(cr->ctx, disk, package_prefix, cr->model, err);
+    }
     if (!index)
         return panya_error_set(err, PANYA_ERR_INVALID,
-                               "%s: a %s lesson needs index.html (HTML lesson) or "
-                               "imsmanifest.xml (SCORM) at its top",
-                               shown, is_folder ? "folder" : "zip");
+                               "%s: a zip lesson needs index.html (HTML lesson) or "
+                               "imsmanifest.xml (SCORM) at its root",
+                               shown);
     *kind = "html";
     if (is_folder)
         return source_add_folder_files(cr->ctx, disk, package_prefix, cr->model, err);

@@ -186,6 +186,7 @@ int source_zip_roots(const source_context *ctx, const char *zip_path, bool *has_
         free(shown);
         return panya_error_oom(err);
     }
+    archive_input_names_only(in);
     archive_input_entry entry;
     int rc;
     while ((rc = archive_input_next(in, &entry, err)) == 1) {

@@ -16,6 +16,7 @@
 
 #define CHUNK (1u << 20)
 #define LITERAL_LEVEL 9
+#define PATCH_COPY_SLACK (1u << 20) /* bytes of OLD a genuine patch may copy twice */
 #define PATCH_HASH_OFFSET(count) (PATCH_HEADER_SIZE + (count) * PATCH_SEGMENT_SIZE)
 
 enum segment_kind { SEGMENT_COPY = 0, SEGMENT_LITERAL = 1 };
@@ -463,6 +464,13 @@ static int read_patch_tables(int fd, const char *name, patch_header *h, patch_se
     }
     if (status == 0 && (new_total != h->new_size || literal_total != h->literal_size))
         status = damaged_patch(name, err, "its segments do not add up");
+    /* diff copies each stored object of OLD at most once (NEW's objects are distinct), plus
+     * a little of the header and padding: a patch that copies much more than OLD holds
+     * would make a small file write gigabytes before its hash could refuse it. */
+    uint64_t copied = new_total - literal_total;
+    if (status == 0 && copied > h->old_size + h->old_size / 16 + PATCH_COPY_SLACK)
+        status = damaged_patch(name, err, "its segments copy more than the old bundle holds: "
+                                          "a crafted patch?");
     free(tables);
     *literal_offset = tables_len;
     return status;

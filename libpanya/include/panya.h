@@ -110,10 +110,11 @@ typedef struct panya_facts {
     int is_signed;           /* 1 when a signature block is present (not yet checked!) */
     char key_id[PANYA_KEY_ID_CHARS];                  /* signer's key id, "" unsigned */
     uint8_t signer_public_key[PANYA_PUBLIC_KEY_BYTES]; /* zeros when unsigned */
-    int has_catalogue;       /* 0 for format 1.0 bundles: the fields below are NULL/0 */
+    int has_catalogue;       /* 0 for format 1.0 bundles: the four fields below are NULL/0 */
     const char *pack_id, *pack_version;
     const panya_text *titles;
     size_t title_count;
+    int tables_intact;       /* 0 when the index does not match its hash: run a verify */
 } panya_facts;
 
 /* Fills *facts. Never fails (returns PANYA_OK). */

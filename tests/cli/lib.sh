@@ -47,6 +47,19 @@ json_field() {
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
 }
 
+# expect_schema NAME FILE: FILE is JSON valid against docs/schemas/NAME.schema.json.
+expect_schema() {
+    python3 - "$PANYA_SOURCE_ROOT/docs/schemas/$1.schema.json" "$2" <<'PY' || fail "$(basename "$2") does not match the $1 schema"
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft7Validator.check_schema(schema)
+errors = list(jsonschema.Draft7Validator(schema).iter_errors(json.load(open(sys.argv[2]))))
+for e in errors[:5]:
+    print("    %s: %s" % ("/".join(map(str, e.absolute_path)), e.message), file=sys.stderr)
+sys.exit(1 if errors else 0)
+PY
+}
+
 finish() {
     if [ "$FAILURES" -ne 0 ]; then
         echo "$FAILURES check(s) failed" >&2

@@ -44,4 +44,24 @@ expect_text "nothing was copied"
 expect_exit 0 "$PANYA" copy big.panya small.panya card
 expect_text "card: OK: 1 copied, 0 replaced, 1 already there"
 cmp -s big.panya card/big.panya || fail "copy differs"
+
+# extract checks the free space from the manifest sizes before writing (review finding 10).
+expect_exit 3 "$PANYA" extract bigger.panya card/bigger
+expect_text "not enough free space"
+[ -z "$(find card/bigger -type f 2>/dev/null)" ] || fail "a refused extract wrote files"
+
+# Names that differ only in case: pack warns (--strict refuses), and extract onto exFAT,
+# which ignores case, reports the collision instead of keeping one file (review 11).
+mkdir -p case/c
+echo one >"case/c/1 Lesson.txt"
+echo two >"case/c/1 lesson.txt"
+expect_exit 0 "$PANYA" pack case -o case.panya --profile source --source folder
+expect_text "differ only in case"
+expect_exit 1 "$PANYA" pack case -o case2.panya --profile source --source folder --strict
+expect_exit 3 "$PANYA" extract case.panya card/case
+expect_text "are one name on this disk"
+# On a disk that keeps case apart, both files come out.
+expect_exit 0 "$PANYA" extract case.panya plain
+[ "$(cat "plain/c/1 Lesson.txt")" = one ] && [ "$(cat "plain/c/1 lesson.txt")" = two ] ||
+    fail "extract to a case-sensitive disk lost a file"
 echo "card_exfat: OK"

@@ -28,6 +28,8 @@ cmp -s small.panya card/small.panya || fail "copy differs"
 expect_exit 3 "$PANYA" copy big.panya card
 expect_text "card: FAILED"
 expect_text "full"
+[ "$(cat out err | grep -o 'bytes written' | wc -l)" -eq 1 ] ||
+    fail "the disk-full message repeats itself"
 [ ! -e card/big.panya ] || fail "a partial copy got the final name"
 [ -z "$(ls -A card | grep tmp)" ] || fail "temporary file left on the full card"
 # The card is still usable and its earlier content intact.

@@ -73,6 +73,65 @@ expect_exit 2 "$PANYA" copy maths.panya
 expect_exit 2 "$PANYA" copy card1
 echo "not a bundle" >bogus.panya
 expect_exit 1 "$PANYA" copy bogus.panya card2
-expect_exit 3 "$PANYA" copy maths.panya "$WORK/missing-card"
+# A missing DEST, or a file given as DEST, is a usage error found before anything starts
+# (review finding 24: it was exit 3 and said "free space unknown").
+expect_exit 2 "$PANYA" copy maths.panya "$WORK/missing-card"
 expect_text "missing-card"
+grep -q "free space unknown" out err && fail "a missing card reported its free space"
+touch plainfile
+expect_exit 2 "$PANYA" copy maths.panya plainfile
+expect_text "plainfile: not a folder"
+
+# A different, whole bundle of the same name is replaced only with --replace (review 24).
+mkdir other card4
+cp maths.panya other/orig.panya
+expect_exit 0 "$PANYA" pack lao -o other/maths.panya --profile source -q
+expect_exit 0 "$PANYA" copy other/maths.panya card4
+expect_exit 2 "$PANYA" copy maths.panya card4
+expect_text "already holds a different bundle named maths.panya"
+expect_text "--replace"
+cmp -s other/maths.panya card4/maths.panya || fail "a different bundle was replaced without --replace"
+expect_exit 0 "$PANYA" copy maths.panya card4 --replace
+expect_text "card4: OK: 0 copied, 1 replaced"
+cmp -s maths.panya card4/maths.panya || fail "--replace did not replace"
+
+# Names equal but for case: a FAT or exFAT card would keep one file only (review 11).
+cp maths.panya other/Maths.panya
+expect_exit 2 "$PANYA" copy maths.panya other/Maths.panya card4
+expect_text "differ only in case"
+
+# A card that gets nothing new keeps its catalogue untouched (review 24).
+touch -d '2001-01-01' card4/panya-catalogue.xml
+expect_exit 0 "$PANYA" copy maths.panya card4
+[ "$(stat -c %Y card4/panya-catalogue.xml)" = "$(date -d 2001-01-01 +%s)" ] ||
+    fail "the catalogue was rewritten although nothing was copied"
+
+# A bundle that verify refuses (footer says "signed", no signature block, footer hash
+# recomputed) is not copied (review finding 17).
+python3 - maths.panya flagged.panya <<'PY'
+import struct, sys
+from bundle_layout import footer_size, rehash_footer
+data = open(sys.argv[1], 'rb').read()
+size, _ = footer_size(data)
+footer = bytearray(data[-size:])
+struct.pack_into('<I', footer, 12, struct.unpack_from('<I', footer, 12)[0] | 1)
+rehash_footer(footer)
+open(sys.argv[2], 'wb').write(data[:-size] + bytes(footer))
+PY
+expect_exit 1 "$PANYA" verify flagged.panya
+mkdir card3
+expect_exit 1 "$PANYA" copy flagged.panya card3
+expect_text "signature block"
+[ ! -e card3/flagged.panya ] || fail "a bundle verify refuses was copied"
+expect_exit 1 "$PANYA" extract flagged.panya flagged-out
+expect_text "signature block"
+[ -z "$(find flagged-out -type f 2>/dev/null)" ] || fail "extract wrote a bundle verify refuses"
+
+# extract checks free space from the manifest sizes first (review finding 10): a 1 MB
+# disk cannot take maths' 1.9 MB.
+mkdir small
+expect_exit 3 env LD_PRELOAD="$PANYA_FAULT_SHIM" PANYA_FAULT_DIR="$WORK/small" \
+    PANYA_FAULT_CAPACITY=1048576 "$PANYA" extract maths.panya small/x
+expect_text "not enough free space"
+[ -z "$(find small -type f)" ] || fail "a refused extract wrote files"
 echo "copy: OK"

@@ -61,6 +61,13 @@ PY
     rm -f "$entry" "${entry%.out}.meta"
     expect_exit 0 "$PANYA" pack media -o m.panya --cache cache -q
     [ ! -e "$stale" ] || fail "stale cache temporary not swept"
+    # A cache on a full disk costs the cache, not the pack (review finding 24).
+    mkdir fullcache
+    expect_exit 0 env LD_PRELOAD="$PANYA_FAULT_SHIM" PANYA_FAULT_DIR="$WORK/fullcache" \
+        PANYA_FAULT_FULL_AFTER=0 "$PANYA" pack media -o full.panya --cache fullcache
+    expect_text "transcode cache cannot be written"
+    expect_exit 0 "$PANYA" verify full.panya
+    [ -z "$(find fullcache -type f -name '*.out')" ] || fail "a failed cache entry was kept"
 fi
 
 # copy: SIGTERM mid-write removes the partial copy from the card.

@@ -72,7 +72,7 @@ for cmd in probe transcode; do
     expect_in "$WORK/err" "huge.png: picture too large (20000x20000; limit 40 megapixels)"
 done
 
-# pack: the damaged lesson fails the pack, or is dropped and listed under --keep-going.
+# pack: the damaged lesson fails the pack, or is dropped and listed under --keep-going (exit 6).
 course=$WORK/lessons/course
 mkdir -p "$course"
 cp "$m/clip.mp4" "$course/1 whole.mp4"
@@ -80,7 +80,7 @@ cp "$m/cut-clip.webm" "$course/2 cut.webm"
 expect_exit 1 "$PANYA" pack "$WORK/lessons" -o "$WORK/l.panya" --cache "$WORK/cache" -q
 expect_in "$WORK/err" "2 cut.webm"
 [ -e "$WORK/l.panya" ] && fail "a failed pack left a bundle"
-expect_exit 0 "$PANYA" pack "$WORK/lessons" -o "$WORK/l.panya" --cache "$WORK/cache" \
+expect_exit 6 "$PANYA" pack "$WORK/lessons" -o "$WORK/l.panya" --cache "$WORK/cache" \
     --keep-going --report "$WORK/l.json"
 expect_in "$WORK/out" "skipped:"
 expect_in "$WORK/out" "2 cut.webm"

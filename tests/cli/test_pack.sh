@@ -120,8 +120,8 @@ expect_exit 1 pack "$samples" -o "$WORK/changed.panya"
 expect_in "$WORK/err" "3 ເສຍ.mp4"
 cmp -s "$WORK/changed.panya" "$WORK/before.panya" || fail "a failed pack changed the earlier bundle"
 ls -a "$WORK" | grep -q '\.tmp-' && fail "a failed pack left a temporary file"
-# ...or, with --keep-going, is skipped and reported while the rest is packed.
-expect_exit 0 pack "$samples" -o "$WORK/partial.panya" --keep-going --report "$WORK/partial.json"
+# ...or, with --keep-going, is skipped and reported while the rest is packed (exit 6: partial).
+expect_exit 6 pack "$samples" -o "$WORK/partial.panya" --keep-going --report "$WORK/partial.json"
 expect_in "$WORK/out" "skipped:"
 expect_in "$WORK/out" "3 ເສຍ.mp4"
 [ "$(json_field "$WORK/partial.json" 'len(d["skipped"])')" = 1 ] || fail "skipped list"
@@ -141,7 +141,7 @@ mkdir -p "$WORK/two" && cp -r "$WORK/broken-scorm" "$WORK/two/broken" && cp -r "
 expect_exit 1 pack "$WORK/two" -o "$WORK/two.panya"
 expect_in "$WORK/err" "SCORM package will not play"
 expect_in "$WORK/err" "res-nowhere"
-expect_exit 0 pack "$WORK/two" -o "$WORK/two.panya" --keep-going
+expect_exit 6 pack "$WORK/two" -o "$WORK/two.panya" --keep-going
 expect_in "$WORK/out" "1 courses, 1 lessons"
 expect_in "$WORK/out" "skipped:"
 

@@ -86,32 +86,39 @@ rm "$WORK/links/ຄະນິດສາດ/3 ລັບ.pdf"
 ln -s "../ວິທະຍາສາດ/1 ນ້ຳ.pdf" "$WORK/links/ຄະນິດສາດ/3 ນ້ຳ.pdf"
 mkdir -p "$WORK/links/site/sub" && echo '<p>' >"$WORK/links/site/index.html" && ln -s .. "$WORK/links/site/sub/up"
 ln -s "$WORK/links/ວິທະຍາສາດ" "$WORK/links/ວິທະຍາສາດ ລິ້ງ"
-expect_exit 0 pack "$WORK/links" -o "$WORK/links.panya" --profile source --source folder
-expect_in "$WORK/err" "up: skipped: a symbolic link back to a folder that holds it (a loop)"
-"$PANYA" cat "$WORK/links.panya" "ຄະນິດສາດ/3 ນ້ຳ.pdf" | grep -q "lesson 3" || fail "a link inside the input was not followed"
-"$PANYA" cat "$WORK/links.panya" "ວິທະຍາສາດ ລິ້ງ/1 ນ້ຳ.pdf" | grep -q "lesson 3" || fail "a link to a folder inside was not followed"
+for source in kpl folder; do
+    expect_exit 0 pack "$WORK/links" -o "$WORK/links.panya" --profile source --source "$source"
+    expect_in "$WORK/err" "skipped: a symbolic link back to a folder that holds it (a loop)"
+    "$PANYA" cat "$WORK/links.panya" "ຄະນິດສາດ/3 ນ້ຳ.pdf" | grep -q "lesson 3" || fail "$source: a link inside the input was not followed"
+    "$PANYA" cat "$WORK/links.panya" "ວິທະຍາສາດ ລິ້ງ/1 ນ້ຳ.pdf" | grep -q "lesson 3" || fail "$source: a link to a folder inside was not followed"
+done
+# Detected: a symbolic link to a course folder is a course folder; a stray web folder with a
+# subfolder is kept as a course of attachment lessons, with warnings, not a reason to switch.
+expect_exit 0 pack "$WORK/links" -o "$WORK/links.panya" --profile source
+expect_in "$WORK/out" "read as kpl: 3 course folders"
+expect_in "$WORK/out" "'site', without lesson files, read as a course too"
+expect_in "$WORK/out" "4 courses, 7 lessons"
+expect_in "$WORK/err" "site/sub: a folder without index.html or imsmanifest.xml; packed as an attachment lesson"
 
-# Finding 12: the output, its split parts, earlier bundles and a killed pack's temporaries
-# are never input, and do not change the reader.
+# Finding 12: an earlier output bundle, its split parts, a killed pack's temporary file and
+# staging folder are never input, and do not change the reader.
 cp -r "$ex" "$WORK/inside"
-expect_exit 0 pack "$WORK/inside" -o "$WORK/inside/ຄະນິດສາດ/out.panya" --profile source
-expect_in "$WORK/out" "2 courses, 3 lessons"
-expect_exit 0 pack "$WORK/inside" -o "$WORK/inside/ຄະນິດສາດ/out.panya" --profile source
-expect_in "$WORK/out" "2 courses, 3 lessons"
-expect_in "$WORK/err" "out.panya: ignored (the output bundle)"
+expect_exit 0 pack "$WORK/inside" -o "$WORK/inside-out.panya" --profile source
+cp "$WORK/inside-out.panya" "$WORK/inside/ຄະນິດສາດ/out.panya"
+cp "$WORK/inside-out.panya" "$WORK/inside/ຄະນິດສາດ/out.2.panya"
 head -c 100000 /dev/urandom >"$WORK/inside/ຄະນິດສາດ/.out.panya.tmp-AbC123"
-cp "$WORK/inside/ຄະນິດສາດ/out.panya" "$WORK/inside/ຄະນິດສາດ/out.2.panya"
-cp "$WORK/inside/ຄະນິດສາດ/out.panya" "$WORK/inside/ວິທະຍາສາດ/older.panya"
 mkdir -p "$WORK/inside/panya-pack-Xy12Ab" && pdf "$WORK/inside/panya-pack-Xy12Ab/0.pdf" 9
-expect_exit 0 pack "$WORK/inside" -o "$WORK/inside/ຄະນິດສາດ/out.panya" --profile source
+expect_exit 0 pack "$WORK/inside" -o "$WORK/inside-out.panya" --profile source
 expect_in "$WORK/out" "read as kpl"
 expect_in "$WORK/out" "2 courses, 3 lessons, 3 items, 3 files"
+expect_in "$WORK/err" "out.panya: ignored (a panya bundle (an earlier output?), not a lesson)"
+expect_in "$WORK/err" "out.2.panya: ignored (a panya bundle"
 expect_in "$WORK/err" ".out.panya.tmp-AbC123: ignored (a temporary file of panya"
-expect_in "$WORK/err" "out.2.panya: ignored (a part of the output bundle)"
+expect_in "$WORK/err" "panya-pack-Xy12Ab: ignored (a temporary file of panya"
 mkdir -p "$WORK/fo" && echo hi >"$WORK/fo/a.txt"
 head -c 100000 /dev/urandom >"$WORK/fo/.out.panya.tmp-AbC123"
-expect_exit 0 pack "$WORK/fo" -o "$WORK/fo/out.panya" --profile source
-"$PANYA" inspect --json "$WORK/fo/out.panya" | grep -q 'tmp-AbC123' && fail "a killed pack's temporary file was packed"
+expect_exit 0 pack "$WORK/fo" -o "$WORK/fo.panya" --profile source
+"$PANYA" inspect --json "$WORK/fo.panya" | grep -q 'tmp-AbC123' && fail "a killed pack's temporary file was packed"
 
 # Lesson kinds are what libav reads: FLAC, WAV, OGG, MKV and 3GP lessons are audio or
 # video and transcoded, in a KPL course and in a plain folder; a .mp3 that is not audio

@@ -55,6 +55,27 @@ expect_exit 1 "$PANYA" patch old.panya short.patch -o x.panya
 expect_exit 1 "$PANYA" patch old.panya v1/page1.html -o x.panya
 expect_text "not a panya patch"
 
+# Amplification (review finding 24): a small patch whose segments copy OLD over and over
+# would write far more than OLD holds before the final hash check. Refused up front.
+python3 - old.panya amplify.patch <<'PY'
+import hashlib, struct, sys
+old = open(sys.argv[1], 'rb').read()
+count = 40
+head = bytearray(128)
+head[0:8] = b'PANYAPCH'
+head[8] = 1
+struct.pack_into('<Q', head, 16, len(old))
+head[24:56] = hashlib.sha256(old).digest()
+struct.pack_into('<Q', head, 56, count * len(old))
+struct.pack_into('<QQQ', head, 96, count, 0, 0)
+segments = b''.join(struct.pack('<BxxxxxxxQQ', 0, 0, len(old)) for _ in range(count))
+tables = bytes(head) + segments
+open(sys.argv[2], 'wb').write(tables + hashlib.sha256(tables).digest())
+PY
+expect_exit 1 "$PANYA" patch old.panya amplify.patch -o amplified.panya
+expect_text "copy more than the old bundle holds"
+[ -z "$(ls -A | grep amplified)" ] || fail "an amplifying patch wrote output"
+
 # A damaged NEW is refused by diff.
 cp new.panya broken.panya
 printf '\x00' | dd of=broken.panya bs=1 seek=5000 conv=notrunc status=none

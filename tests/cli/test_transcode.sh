@@ -80,7 +80,7 @@ if [ "$(id -u)" -ne 0 ]; then
     expect 3 'readonly/x.mp4: cannot create output' \
         transcode "$tmp/talk.mp3" --profile small -o "$tmp/readonly/x.mp4"
 fi
-expect 3 'cannot create output' transcode "$tmp/talk.mp3" --profile small -o "$tmp/nowhere/x.ogg"
+expect 2 'there is no folder' transcode "$tmp/talk.mp3" --profile small -o "$tmp/nowhere/x.ogg"
 
 # A user's profile file.
 sed 's/name="small" version="1"/name="tiny" version="7"/; s/max-side="1280"/max-side="200"/' \

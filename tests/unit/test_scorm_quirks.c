@@ -140,6 +140,30 @@ static void odd_schemaversions(void **state)
                         "", NULL, SCORM_VERDICT_PLAYABLE, SCORM_RULE_METADATA_MISSING);
 }
 
+/* The version comes from <schemaversion>, as runtimes take it: a 1.2 package in the 2004
+ * content-packaging namespace (a common export) plays as SCORM 1.2, and the reverse. */
+static void namespace_and_schemaversion_disagree(void **state)
+{
+    (void)state;
+    char *ns2004 = edit(good12, NS12, NS2004);
+    scorm_report report;
+    check(&report, ns2004, index_only, NULL);
+    assert_string_equal(report.version, "SCORM 1.2");
+    assert_int_equal(scorm_report_verdict(&report), SCORM_VERDICT_PLAYABLE);
+    assert_int_equal(count_rule(&report, SCORM_RULE_METADATA_SCHEMAVERSION), 1);
+    /* adlcp:scormtype of 1.2 is what a 1.2 package should have: no finding about it. */
+    assert_int_equal(count_rule(&report, SCORM_RULE_RESOURCE_SCORMTYPE), 0);
+    scorm_report_free(&report);
+    free(ns2004);
+
+    char *ns12 = edit(good2004, NS2004, NS12);
+    check(&report, ns12, index_only, NULL);
+    assert_string_equal(report.version, "SCORM 2004 4th Edition");
+    assert_int_equal(scorm_report_verdict(&report), SCORM_VERDICT_PLAYABLE);
+    scorm_report_free(&report);
+    free(ns12);
+}
+
 /* adlcp:scormType in a 1.2 manifest (the 2004 spelling), or no scormtype at all: Moodle reads
  * attribute names case-blind and defaults to asset. */
 static void scormtype_spellings_play(void **state)
@@ -241,6 +265,10 @@ static void structure_slips_that_play(void **state)
     expect_verdict(resource_only, nothing, NULL, SCORM_VERDICT_NOT_PLAYABLE,
                    SCORM_RULE_LAUNCH_NONE);
     free(resource_only);
+    /* Items that are all labels (no identifierref): Moodle launches no resource then. */
+    expect_edit_verdict(good12, "<item identifier=\"i1\" identifierref=\"r1\">",
+                        "<item identifier=\"i1\">", NULL, SCORM_VERDICT_NOT_PLAYABLE,
+                        SCORM_RULE_LAUNCH_NONE);
 }
 
 /* What runtimes refuse: an item naming a resource that does not exist (SCORM Cloud: "an item
@@ -256,6 +284,17 @@ static void what_does_not_play(void **state)
     static const char *const other[] = {"start.html", NULL};
     expect_verdict(good12, other, NULL, SCORM_VERDICT_NOT_PLAYABLE,
                    SCORM_RULE_LAUNCH_FILE_MISSING);
+    /* A launch file whose name differs only in case: LMS file stores and phones look names
+     * up case-sensitively. Another file with such a name is only advice. */
+    static const char *const upper[] = {"Index.html", NULL};
+    expect_verdict(good12, upper, NULL, SCORM_VERDICT_NOT_PLAYABLE,
+                   SCORM_RULE_LAUNCH_FILE_MISSING);
+    static const char *const asset_case[] = {"index.html", "Logo.png", NULL};
+    char *logo = edit(good12, "<file href=\"index.html\"/>",
+                      "<file href=\"index.html\"/><file href=\"logo.png\"/>");
+    expect_verdict(logo, asset_case, NULL, SCORM_VERDICT_CONFORMANT,
+                   SCORM_RULE_HREF_CASE_MISMATCH);
+    free(logo);
     /* A launch URL on the network plays where there is a network: a warning only. */
     expect_edit_verdict(good12, "href=\"index.html\">", "href=\"https://example.org/x\">", NULL,
                         SCORM_VERDICT_CONFORMANT, SCORM_RULE_HREF_EXTERNAL);
@@ -267,6 +306,7 @@ int main(void)
         cmocka_unit_test(metadata_out_of_place_plays),
         cmocka_unit_test(editions_use_their_own_xsds),
         cmocka_unit_test(odd_schemaversions),
+        cmocka_unit_test(namespace_and_schemaversion_disagree),
         cmocka_unit_test(scormtype_spellings_play),
         cmocka_unit_test(href_forms_that_play),
         cmocka_unit_test(file_lists_that_play),

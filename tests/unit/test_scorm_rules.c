@@ -313,7 +313,10 @@ static void item_rules(void **state)
                 "<title>One</title><item identifier=\"i2\" identifierref=\"r1\"><title>Two</title>"
                 "</item></item>",
                 SCORM_RULE_ITEM_REF_NOT_LEAF);
-    expect_edit(good12, " identifierref=\"r1\"", "", SCORM_RULE_ITEM_LEAF_NO_REF);
+    /* A label item beside one that launches (alone, nothing would launch: launch-none). */
+    expect_edit(good12, "<item identifier=\"i1\"",
+                "<item identifier=\"i0\"><title>Label</title></item><item identifier=\"i1\"",
+                SCORM_RULE_ITEM_LEAF_NO_REF);
     expect_edit(good12, "identifierref=\"r1\"", "identifierref=\"nowhere\"",
                 SCORM_RULE_ITEM_REF_MISSING);
     expect_edit(good12, " href=\"index.html\"><file", "><file", SCORM_RULE_ITEM_REF_NO_HREF);
@@ -463,6 +466,42 @@ static void rule_ids_are_unique_and_complete(void **state)
     }
 }
 
+/* The rule table in docs/VALIDATE.md and the rule enum of docs/validate.schema.json list every
+ * rule, with its severity and impact: CI configurations are written from them. */
+static char *read_doc(const char *name)
+{
+    const char *root = getenv("PANYA_SOURCE_ROOT");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/docs/%s", root ? root : "..", name);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char buffer[1 << 20];
+    size_t n = fread(buffer, 1, sizeof buffer - 1, f);
+    fclose(f);
+    buffer[n] = '\0';
+    return strdup(buffer);
+}
+
+static void docs_list_every_rule(void **state)
+{
+    (void)state;
+    char *table = read_doc("VALIDATE.md");
+    char *schema = read_doc("validate.schema.json");
+    for (int i = 0; i < SCORM_RULE_COUNT; i++) {
+        char row[256], quoted[128];
+        snprintf(row, sizeof row, "| `%s` | %s | %s |", scorm_rules[i].id,
+                 scorm_severity_name(scorm_rules[i].severity),
+                 scorm_impact_name(scorm_rules[i].impact));
+        snprintf(quoted, sizeof quoted, "\"%s\"", scorm_rules[i].id);
+        if (!strstr(table, row) || !strstr(schema, quoted))
+            print_message("rule %s is missing from the docs: %s\n", scorm_rules[i].id, row);
+        assert_non_null(strstr(table, row));
+        assert_non_null(strstr(schema, quoted));
+    }
+    free(table);
+    free(schema);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -490,6 +529,7 @@ int main(void)
         cmocka_unit_test(unreferenced_files_are_warnings),
         cmocka_unit_test(report_sorts_errors_first),
         cmocka_unit_test(rule_ids_are_unique_and_complete),
+        cmocka_unit_test(docs_list_every_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
