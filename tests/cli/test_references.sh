@@ -72,6 +72,9 @@ make_collection "$src" 0 1 2
 pack() { "$PANYA" pack "$@" --profile source --level 6 -q; }
 expect_exit 0 pack "$src" -o "$WORK/refs.panya"
 expect_exit 0 pack "$src" -o "$WORK/norefs.panya" --no-references
+expect_exit 0 "$PANYA" pack "$src" -o "$WORK/summary.panya" --profile source --level 6
+grep -Eq '[1-9][0-9]* near-duplicates stored against a similar one' "$WORK/out" ||
+    fail "the pack summary does not count the reference frames: $(cat "$WORK/out")"
 refs=$(stat -c %s "$WORK/refs.panya")
 norefs=$(stat -c %s "$WORK/norefs.panya")
 # The content dictionary (1 MiB) holds two of the files' first versions, so their later
