@@ -54,8 +54,10 @@ zim() { # zim NAME DIR WELCOME: prints "SECONDS BYTES", or nothing without zim-t
     echo "$t $(size "$out/$name.zim")"
 }
 
-compare() { # compare NAME DIR SMALL_FILE WELCOME (paths inside DIR: the cat timing, the ZIM)
-    local name=$1 dir=$2 small=$3 welcome=$4 parent base
+compare() { # compare NAME DIR WELCOME CAT_FILE... (paths inside DIR: the ZIM's main page;
+            # files whose `panya cat` is timed)
+    local name=$1 dir=$2 welcome=$3 parent base
+    shift 3
     parent=$(dirname "$dir")
     base=$(basename "$dir")
     read -r r_time _ < <($measure -- "$panya" pack "$dir" -o "$out/$name.panya" -q --profile source --source folder)
@@ -64,12 +66,10 @@ compare() { # compare NAME DIR SMALL_FILE WELCOME (paths inside DIR: the cat tim
     "$panya" verify "$out/$name.panya" -q || echo "WARNING: $name does not verify" >&2
     "$panya" extract "$out/$name.panya" "$out/$name-x" -q
     diff -r "$dir" "$out/$name-x" >/dev/null || echo "WARNING: $name extract differs" >&2
-    local rb nb tb c_ref c_noref
+    local rb nb tb c_ref c_noref file
     rb=$(size "$out/$name.panya"); nb=$(size "$out/$name-noref.panya"); tb=$(size "$out/$name.tar.zst")
     local z_time z_bytes
     read -r z_time z_bytes < <(zim "$name" "$dir" "$welcome"; echo)
-    c_ref=$(best "$panya" cat "$out/$name.panya" "$small")
-    c_noref=$(best "$panya" cat "$out/$name-noref.panya" "$small")
     printf '\n%s: %s files, %s bytes in\n' "$name" "$(find "$dir" -type f | wc -l)" "$(du -sb "$dir" | cut -f1)"
     printf '  %-30s %12s %9s %9s\n' tool bytes pack_s vs_tar.zst
     printf '  %-30s %12s %9s %9s\n' "panya pack (references)" "$rb" "$r_time" "$(ratio "$rb" "$tb")"
@@ -77,8 +77,12 @@ compare() { # compare NAME DIR SMALL_FILE WELCOME (paths inside DIR: the cat tim
     printf '  %-30s %12s %9s %9s\n' "tar + zstd -19 --long" "$tb" "$t_time" 1.000
     [ -n "$z_bytes" ] &&
         printf '  %-30s %12s %9s %9s\n' "zimwriterfs (ZIM)" "$z_bytes" "$z_time" "$(ratio "$z_bytes" "$tb")"
-    printf '  cat %s (best of 5): %ss with references, %ss without (ratio %s)\n' \
-        "$small" "$c_ref" "$c_noref" "$(ratio "$c_ref" "$c_noref")"
+    for file in "$@"; do
+        c_ref=$(best "$panya" cat "$out/$name.panya" "$file")
+        c_noref=$(best "$panya" cat "$out/$name-noref.panya" "$file")
+        printf '  cat %s (%s bytes, best of 5): %ss with references, %ss without (ratio %s)\n' \
+            "$file" "$(stat -c %s "$dir/$file")" "$c_ref" "$c_noref" "$(ratio "$c_ref" "$c_noref")"
+    done
     "$panya" inspect --json "$out/$name.panya" | python3 -c '
 import collections, json, sys
 c = collections.Counter(f["compression"] for f in json.load(sys.stdin)["files"])
@@ -87,8 +91,8 @@ print("  files by compression:", ", ".join(f"{k} {v}" for k, v in sorted(c.items
 
 if [ -d "$corpus/scorm/valid" ]; then
     compare scorm-corpus "$corpus/scorm/valid" \
-        ContentPackagingSingleSCO_SCORM12/shared/scormfunctions.js \
-        ContentPackagingSingleSCO_SCORM12/Playing/Playing.html
+        ContentPackagingSingleSCO_SCORM12/Playing/Playing.html \
+        ContentPackagingSingleSCO_SCORM12/shared/scormfunctions.js
 else
     echo "no corpus at $corpus/scorm/valid: skipping the SCORM corpus" >&2
 fi
@@ -99,4 +103,6 @@ for spec in scorm-again@3.3.8 scorm-again@3.3.9 scorm-again@3.4.3 \
     [ -f "$npm_cache/${spec/@/-}.tgz" ] || (cd "$npm_cache" && npm pack "$spec" -q >/dev/null)
 done
 python3 "$here/collection_gen.py" "$out/players" "$npm_cache" "$packages"
-compare players "$out/players" package-02/lib/h5p/dist/styles/h5p.css package-01/index.html
+# A small file, then the largest library files (stored against their first version).
+compare players "$out/players" package-01/index.html package-02/index.html \
+    package-02/lib/scorm-again/dist/scorm2004.min.js package-05/lib/scorm-again/dist/scorm-again.js
