@@ -23,6 +23,17 @@ enum panya_exit {
 /* How much a command prints: -q errors only, -v more detail. */
 typedef enum cli_verbosity { CLI_QUIET = 0, CLI_NORMAL = 1, CLI_VERBOSE = 2 } cli_verbosity;
 
+/* The options every command shares, for its getopt_long table: -q, -v (and --json, as
+ * CLI_OPTION_JSON, in the commands that report). */
+#define CLI_OPTION_JSON 'J'
+#define CLI_QUIET_VERBOSE_OPTIONS \
+    {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'}
+#define CLI_JSON_OPTION {"json", no_argument, NULL, CLI_OPTION_JSON}
+
+/* Applies a shared option getopt_long returned: true when c was -q, -v or (with json not
+ * NULL) --json. */
+bool cli_shared_option(int c, cli_verbosity *verbosity, bool *json);
+
 /* The exit code for an enum panya_status. */
 int cli_exit_code(int status);
 

@@ -117,8 +117,7 @@ static int run_cat(int argc, char **argv)
 {
     static const struct option options[] = {
         {"profile", required_argument, NULL, 'p'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},
+        CLI_QUIET_VERBOSE_OPTIONS,
         {0},
     };
     const char *profile = NULL;
@@ -127,14 +126,11 @@ static int run_cat(int argc, char **argv)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "qv", options, NULL)) != -1) {
-        if (c == 'p')
-            profile = optarg;
-        else if (c == 'q')
-            verbosity = CLI_QUIET;
-        else if (c == 'v')
-            verbosity = CLI_VERBOSE;
-        else
+        if (cli_shared_option(c, &verbosity, NULL))
+            continue;
+        if (c != 'p')
             return cli_bad_option(&panya_command_cat, argv);
+        profile = optarg;
     }
     verbose = verbosity == CLI_VERBOSE;
     if (optind != argc - 2)

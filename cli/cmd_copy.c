@@ -193,9 +193,8 @@ static int run_copy(int argc, char **argv)
 {
     const panya_command *cmd = &panya_command_copy;
     static const struct option options[] = {
-        {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"json", no_argument, NULL, 'J'},
+        CLI_QUIET_VERBOSE_OPTIONS,
+        CLI_JSON_OPTION,
         {"replace", no_argument, NULL, 'r'},
         {0},
     };
@@ -205,16 +204,11 @@ static int run_copy(int argc, char **argv)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "qv", options, NULL)) != -1) {
-        if (c == 'q')
-            verbosity = CLI_QUIET;
-        else if (c == 'v')
-            verbosity = CLI_VERBOSE;
-        else if (c == 'J')
-            json = true;
-        else if (c == 'r')
-            replace = true;
-        else
+        if (cli_shared_option(c, &verbosity, &json))
+            continue;
+        if (c != 'r')
             return cli_bad_option(cmd, argv);
+        replace = true;
     }
     bool quiet = verbosity == CLI_QUIET || json;
     size_t count = (size_t)(argc - optind), bundle_count = 0, dest_count = 0;

@@ -88,8 +88,7 @@ static int run_extract(int argc, char **argv)
 {
     static const struct option options[] = {
         {"profile", required_argument, NULL, 'p'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},
+        CLI_QUIET_VERBOSE_OPTIONS,
         {0},
     };
     const char *profile = NULL;
@@ -98,14 +97,11 @@ static int run_extract(int argc, char **argv)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "qv", options, NULL)) != -1) {
-        if (c == 'p')
-            profile = optarg;
-        else if (c == 'q')
-            verbosity = CLI_QUIET;
-        else if (c == 'v')
-            verbosity = CLI_VERBOSE;
-        else
+        if (cli_shared_option(c, &verbosity, NULL))
+            continue;
+        if (c != 'p')
             return cli_bad_option(&panya_command_extract, argv);
+        profile = optarg;
     }
     if (optind != argc - 2)
         return cli_usage_error(&panya_command_extract, "expected BUNDLE and DIR");

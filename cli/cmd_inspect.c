@@ -318,10 +318,9 @@ static int print_raw_manifest(panya_bundle *b, const char *path)
 static int run_inspect(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"json", no_argument, NULL, 'J'},
+        CLI_JSON_OPTION,
         {"manifest", no_argument, NULL, 'M'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},
+        CLI_QUIET_VERBOSE_OPTIONS,
         {0},
     };
     bool json = false, raw_manifest = false;
@@ -330,16 +329,11 @@ static int run_inspect(int argc, char **argv)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "qv", options, NULL)) != -1) {
-        if (c == 'J')
-            json = true;
-        else if (c == 'M')
-            raw_manifest = true;
-        else if (c == 'q')
-            verbosity = CLI_QUIET;
-        else if (c == 'v')
-            verbosity = CLI_VERBOSE;
-        else
+        if (cli_shared_option(c, &verbosity, &json))
+            continue;
+        if (c != 'M')
             return cli_bad_option(&panya_command_inspect, argv);
+        raw_manifest = true;
     }
     if (json && raw_manifest)
         return cli_usage_error(&panya_command_inspect, "--json and --manifest exclude each other");

@@ -43,8 +43,7 @@ static int run_keygen(int argc, char **argv)
     const panya_command *cmd = &panya_command_keygen;
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},
+        CLI_QUIET_VERBOSE_OPTIONS,
         {0},
     };
     const char *base = NULL;
@@ -53,14 +52,11 @@ static int run_keygen(int argc, char **argv)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:qv", options, NULL)) != -1) {
-        if (c == 'o')
-            base = optarg;
-        else if (c == 'q')
-            verbosity = CLI_QUIET;
-        else if (c == 'v')
-            verbosity = CLI_VERBOSE;
-        else
+        if (cli_shared_option(c, &verbosity, NULL))
+            continue;
+        if (c != 'o')
             return cli_bad_option(cmd, argv);
+        base = optarg;
     }
     if (optind != argc)
         return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);

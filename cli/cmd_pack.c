@@ -40,7 +40,7 @@ const panya_command panya_command_pack = {
         "                         'source' alone stores every file unchanged\n"
         "      --profile NAME     one profile (may be repeated); --profile source as above\n"
         "      --profiles-file F  your own profile file (docs/PROFILES.md)\n"
-        "      --source KIND      scorm, kpl or folder (default: detected; pack says which\n"
+        "      --source KIND      scorm, h5p, kpl or folder (default: detected; pack says which\n"
         "                         reader it chose and why)\n"
         "      --dry-run          print the plan (reader, courses and lessons, transcodes\n"
         "                         needed and cached, estimated size per profile) and write\n"
@@ -186,8 +186,8 @@ static int run_pack(int argc, char **argv)
     const panya_command *cmd = &panya_command_pack;
     enum { OPT_PROFILES = 256, OPT_PROFILES_FILE, OPT_SOURCE, OPT_KEEP_GOING, OPT_CACHE,
            OPT_REPORT, OPT_SCHEMAS, OPT_ID, OPT_VERSION, OPT_TITLE, OPT_TITLE_LO, OPT_LEVEL,
-           OPT_THREADS, OPT_NO_DICT, OPT_NO_REFS, OPT_PROFILE, OPT_SIGN, OPT_SPLIT, OPT_JSON,
-           OPT_DRY_RUN, OPT_STRICT };
+           OPT_THREADS, OPT_NO_DICT, OPT_NO_REFS, OPT_PROFILE, OPT_SIGN, OPT_SPLIT, OPT_DRY_RUN,
+           OPT_STRICT };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"profiles", required_argument, NULL, OPT_PROFILES},
@@ -210,9 +210,8 @@ static int run_pack(int argc, char **argv)
         {"sign", required_argument, NULL, OPT_SIGN},
         {"split", optional_argument, NULL, OPT_SPLIT},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
-        {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"json", no_argument, NULL, OPT_JSON},
+        CLI_QUIET_VERBOSE_OPTIONS,
+        CLI_JSON_OPTION,
         {0},
     };
     pack_options opts = {0};
@@ -223,6 +222,8 @@ static int run_pack(int argc, char **argv)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:qv", options, NULL)) != -1) {
+        if (cli_shared_option(c, &verbosity, &json))
+            continue;
         switch (c) {
         case 'o': output = optarg; break;
         case OPT_PROFILES:
@@ -262,9 +263,6 @@ static int run_pack(int argc, char **argv)
                 return cli_usage_error(cmd, "--split takes a size such as 700M or 4G");
             break;
         case OPT_DRY_RUN: opts.dry_run = true; break;
-        case 'q': verbosity = CLI_QUIET; break;
-        case 'v': verbosity = CLI_VERBOSE; break;
-        case OPT_JSON: json = true; break;
         default: return cli_bad_option(cmd, argv);
         }
     }

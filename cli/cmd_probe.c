@@ -70,9 +70,8 @@ static json_t *info_json(const char *path, const codec_probe_info *info)
 static int run_probe(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"json", no_argument, NULL, 'J'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},
+        CLI_JSON_OPTION,
+        CLI_QUIET_VERBOSE_OPTIONS,
         {0},
     };
     cli_verbosity verbosity = CLI_NORMAL;
@@ -81,13 +80,7 @@ static int run_probe(int argc, char **argv)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "qv", options, NULL)) != -1) {
-        if (c == 'J')
-            json = true;
-        else if (c == 'q')
-            verbosity = CLI_QUIET;
-        else if (c == 'v')
-            verbosity = CLI_VERBOSE;
-        else
+        if (!cli_shared_option(c, &verbosity, &json))
             return cli_bad_option(&panya_command_probe, argv);
     }
     if (optind >= argc)

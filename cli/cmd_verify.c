@@ -162,9 +162,8 @@ static int run_verify(int argc, char **argv)
 {
     static const struct option options[] = {
         {"key", required_argument, NULL, 'k'},
-        {"json", no_argument, NULL, 'J'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},
+        CLI_JSON_OPTION,
+        CLI_QUIET_VERBOSE_OPTIONS,
         {0},
     };
     cli_verbosity verbosity = CLI_NORMAL;
@@ -174,16 +173,11 @@ static int run_verify(int argc, char **argv)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "k:qv", options, NULL)) != -1) {
-        if (c == 'q')
-            verbosity = CLI_QUIET;
-        else if (c == 'v')
-            verbosity = CLI_VERBOSE;
-        else if (c == 'J')
-            json = true;
-        else if (c == 'k')
-            key_path = optarg;
-        else
+        if (cli_shared_option(c, &verbosity, &json))
+            continue;
+        if (c != 'k')
             return cli_bad_option(&panya_command_verify, argv);
+        key_path = optarg;
     }
     if (optind >= argc)
         return cli_usage_error(&panya_command_verify, "expected at least one BUNDLE");

@@ -99,9 +99,6 @@ static int load_tables(bundle_reader *r, panya_error *err)
         free(table);
         return -1;
     }
-    uint8_t actual[PANYA_HASH_SIZE];
-    lp_sha256_buffer(table, table_len, actual);
-    r->tables_intact = memcmp(actual, f->tables_hash, PANYA_HASH_SIZE) == 0;
     r->index_sorted = true;
     bool reserved_ok = true;
     for (uint64_t i = 0; i < f->index_count; i++) {
@@ -113,17 +110,26 @@ static int load_tables(bundle_reader *r, panya_error *err)
     for (uint64_t d = 0; d < f->dict_count; d++)
         reserved_ok &= bundle_decode_dict_entry(table + index_len + d * BUNDLE_DICT_ENTRY_SIZE,
                                                 &r->dicts[d].entry) == 0;
+    /* Reserved bytes are checked up to the minor version this reader knows (a later minor may
+     * use them). Tables that break a rule are hashed now: intact, they were written wrongly
+     * and are refused; damaged on the way, they stay readable object by object so that verify
+     * can name the damage. Rule-abiding tables are hashed only when asked (tables_intact):
+     * every object read is checked on its own anyway, and opening stays one cheap read. */
+    bool broken = !r->index_sorted || (!reserved_ok && f->format_minor <= BUNDLE_FORMAT_MINOR);
+    int status = 0;
+    if (broken) {
+        uint8_t actual[PANYA_HASH_SIZE];
+        lp_sha256_buffer(table, table_len, actual);
+        bool intact = memcmp(actual, f->tables_hash, PANYA_HASH_SIZE) == 0;
+        atomic_store(&r->tables_state, intact ? TABLES_INTACT : TABLES_DAMAGED);
+        if (intact)
+            status = reader_invalid(r, err, r->index_sorted ? "an index entry's reserved bytes "
+                                                              "are not zero (invalid bundle)"
+                                                            : "the index is not sorted by hash "
+                                                              "(invalid bundle)");
+    }
     free(table);
-    /* Intact tables that break the rules were written wrongly, not damaged on the way: a
-     * damaged index stays readable object by object so that verify can name the damage.
-     * Reserved bytes are checked up to the minor version this reader knows (a later minor may
-     * use them). */
-    if (r->tables_intact && !r->index_sorted)
-        return reader_invalid(r, err, "the index is not sorted by hash (invalid bundle)");
-    if (r->tables_intact && !reserved_ok && f->format_minor <= BUNDLE_FORMAT_MINOR)
-        return reader_invalid(r, err,
-                              "an index entry's reserved bytes are not zero (invalid bundle)");
-    return 0;
+    return status;
 }
 
 bundle_reader *bundle_reader_open_fd(int fd, uint64_t base, uint64_t length,
@@ -275,7 +281,24 @@ uint64_t bundle_reader_file_size(const bundle_reader *r)
 
 bool bundle_reader_tables_intact(const bundle_reader *r)
 {
-    return r->tables_intact;
+    int state = atomic_load(&r->tables_state);
+    if (state != TABLES_NOT_HASHED)
+        return state == TABLES_INTACT;
+    const bundle_footer *f = &r->footer;
+    size_t len = (size_t)(f->index_count * BUNDLE_INDEX_ENTRY_SIZE +
+                          f->dict_count * BUNDLE_DICT_ENTRY_SIZE);
+    uint8_t *table = malloc(len ? len : 1), actual[PANYA_HASH_SIZE];
+    panya_error ignored = {0};
+    if (!table || reader_read_at(r, table, len, f->index_offset, &ignored) != 0) {
+        free(table);
+        return false; /* unreadable now; asked again, it is read again */
+    }
+    lp_sha256_buffer(table, len, actual);
+    free(table);
+    bool intact = memcmp(actual, f->tables_hash, PANYA_HASH_SIZE) == 0;
+    /* A cache in a const reader: threads racing here store the same answer. */
+    atomic_store(&((bundle_reader *)r)->tables_state, intact ? TABLES_INTACT : TABLES_DAMAGED);
+    return intact;
 }
 
 size_t bundle_reader_object_count(const bundle_reader *r)

@@ -4,6 +4,7 @@
 #define PANYA_LIBPANYA_BUNDLE_READER_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <zstd.h>
 
 #include "libpanya/bundle_reader.h"
@@ -20,6 +21,8 @@
 /* Decoded reference objects (method 2) kept for the frames stored against them: the
  * near-duplicates of one file are usually read together (one lesson, extract, verify). */
 #define REFERENCE_CACHE_BYTES (4 * (size_t)OBJECT_REFERENCE_MAX_SIZE)
+
+enum tables_state { TABLES_NOT_HASHED, TABLES_INTACT, TABLES_DAMAGED };
 
 typedef struct reader_dictionary {
     bundle_dict_entry entry;
@@ -39,7 +42,7 @@ struct bundle_reader {
     uint64_t base;      /* where the bundle starts in fd's file */
     uint64_t file_size; /* the bundle's length */
     bundle_footer footer;
-    bool tables_intact;
+    atomic_int tables_state; /* enum tables_state: hashed lazily, see tables_intact() */
     bool index_sorted;
     bundle_index_entry *entries;
     reader_dictionary *dicts;

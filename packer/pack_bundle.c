@@ -58,6 +58,8 @@ static int add_file_variants(pack_state *s, bundle_writer *w, bundle_manifest *m
         vf->seconds = job->seconds;
         vf->cache_hit = job->cache_hit;
         vf->kept_source = job->kept_source;
+        vf->target_ssim = r->target_ssim;
+        vf->below_target = r->below_target;
         if (!count_it)
             continue;
         summary->profile_bytes[p] += v.size;

@@ -369,7 +369,7 @@ int bundle_compress_objects(const compress_input *in, size_t count, int level, i
             goto done;
         }
     }
-    thread_pool_run(count, threads, final_job, &s);
+    thread_pool_run(count, compress_threads_within_budget(threads, level), final_job, &s);
     for (size_t i = 0; i < count; i++) {
         if (s.errors[i].code) {
             *err = s.errors[i];

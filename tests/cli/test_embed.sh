@@ -16,9 +16,21 @@ lib=$(find "$dest" -name 'libpanya.so.*' -type f | head -1)
 export PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_SYSROOT_DIR=$dest
 export LD_LIBRARY_PATH=$(dirname "$lib")
 
-# What the installed library needs at run time: libzstd, libc and the loader only.
-ldd "$lib" | awk '{print $1}' | grep -vE '^(linux-vdso\.so|libzstd\.so|libc\.so|/lib64/ld-linux)' \
-    >"$WORK/extra" && fail "libpanya links more than libzstd and libc: $(tr '\n' ' ' <"$WORK/extra")"
+# A sanitizer build: programs linking the library need the same runtime flags, and java
+# must preload the runtime (and leave SIGSEGV to the JVM).
+san=()
+if ldd "$lib" | grep -q 'libasan'; then
+    san=(-fsanitize=address,undefined)
+    export ASAN_OPTIONS=detect_leaks=0:handle_segv=0
+fi
+
+# What the installed library needs at run time: libzstd, libc and the loader only. (A
+# sanitizer build pulls the runtimes' own libraries in; tests/tools/check_library.py checks
+# its direct needs there.)
+if [ ${#san[@]} -eq 0 ]; then
+    ldd "$lib" | awk '{print $1}' | grep -vE '^(linux-vdso\.so|libzstd\.so|libc\.so|/lib64/ld-linux)' \
+        >"$WORK/extra" && fail "libpanya links more than libzstd and libc: $(tr '\n' ' ' <"$WORK/extra")"
+fi
 nm -D --defined-only "$lib" | awk '$2 == "T" {print $3}' | grep -v '^panya_' >"$WORK/exports" &&
     fail "libpanya exports non-panya_ symbols: $(head -5 "$WORK/exports" | tr '\n' ' ')"
 
@@ -35,7 +47,7 @@ media="ຄະນິດສາດ/1 ແບບຝຶກຫັດ.pdf"
 "$PANYA" cat "$WORK/b.panya" "$media" >"$WORK/media.want" || fail "panya cat media"
 
 # The example program, compiled against the installed header and pkg-config file.
-cc -std=c99 -Wall -Wextra -Werror "$PANYA_SOURCE_ROOT/examples/panya_catalogue.c" \
+cc -std=c99 -Wall -Wextra -Werror "${san[@]}" "$PANYA_SOURCE_ROOT/examples/panya_catalogue.c" \
     $(pkg-config --cflags --libs panya) -o "$WORK/panya-catalogue" 2>"$WORK/cc.err" ||
     { cat "$WORK/cc.err" >&2; fail "example does not build against the installed library"; }
 expect_exit 0 "$WORK/panya-catalogue" "$WORK/b.panya"
@@ -46,7 +58,7 @@ expect_exit 0 "$WORK/panya-catalogue" "$WORK/b.panya" "$page"
 cmp -s "$WORK/out" "$WORK/page.want" || fail "example's copy of the page differs from panya cat"
 expect_exit 1 "$WORK/panya-catalogue" "$WORK/b.panya" "no/such.html"
 # The static library links too.
-cc -std=c99 "$PANYA_SOURCE_ROOT/examples/panya_catalogue.c" $(pkg-config --cflags panya) \
+cc -std=c99 "${san[@]}" "$PANYA_SOURCE_ROOT/examples/panya_catalogue.c" $(pkg-config --cflags panya) \
     "$(find "$dest" -name libpanya.a | head -1)" -lzstd -lpthread -o "$WORK/panya-catalogue-static" ||
     fail "example does not link statically"
 expect_exit 0 "$WORK/panya-catalogue-static" "$WORK/b.panya" "$page"
@@ -56,7 +68,7 @@ expect_exit 0 "$WORK/panya-catalogue-static" "$WORK/b.panya" "$page"
 if command -v javac >/dev/null && command -v java >/dev/null; then
     jhome=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
     jni=$PANYA_SOURCE_ROOT/bindings/jni
-    cc -std=c99 -Wall -Wextra -Werror -shared -fPIC "$jni/panya_jni.c" -I"$jhome/include" \
+    cc -std=c99 -Wall -Wextra -Werror "${san[@]}" -shared -fPIC "$jni/panya_jni.c" -I"$jhome/include" \
         -I"$jhome/include/linux" $(pkg-config --cflags --libs panya) -o "$WORK/libpanya_jni.so" \
         2>"$WORK/cc.err" || { cat "$WORK/cc.err" >&2; fail "JNI binding does not build"; }
     javac -d "$WORK/classes" "$jni"/la/panya/*.java "$jni/test/BundleTest.java" ||
@@ -64,7 +76,9 @@ if command -v javac >/dev/null && command -v java >/dev/null; then
     head -c 12345 /dev/urandom >"$WORK/outer.bin"
     cat "$WORK/b.panya" >>"$WORK/outer.bin"
     head -c 999 /dev/urandom >>"$WORK/outer.bin"
-    expect_exit 0 java -Djava.library.path="$WORK" -cp "$WORK/classes" BundleTest \
+    preload=()
+    [ ${#san[@]} -gt 0 ] && preload=(env "LD_PRELOAD=$(cc -print-file-name=libasan.so) $(cc -print-file-name=libubsan.so)")
+    expect_exit 0 "${preload[@]}" java -Djava.library.path="$WORK" -cp "$WORK/classes" BundleTest \
         "$WORK/outer.bin" 12345 "$(stat -c %s "$WORK/b.panya")" "$page" "$WORK/page.want" \
         "$media" "$WORK/media.want"
     expect_in "$WORK/out" "course"
