@@ -178,7 +178,9 @@ PANYA_API const char *panya_folder(const panya_bundle *bundle, size_t index);
 typedef enum panya_stored_method {
     PANYA_STORED_RAW = 0,       /* the bytes as they are: offset/size locate them in the file */
     PANYA_STORED_ZSTD = 1,      /* one zstd frame */
-    PANYA_STORED_ZSTD_DICT = 2, /* one zstd frame needing a dictionary (or another object) */
+    PANYA_STORED_ZSTD_DICT = 2, /* one zstd frame needing a dictionary */
+    PANYA_STORED_ZSTD_REFERENCE = 3, /* one zstd frame made against another object (a near-
+                                        duplicate, format 1.1): reading it decodes that one too */
 } panya_stored_method;
 
 typedef struct panya_file_info {
