@@ -15,18 +15,20 @@ static const panya_command *const cmd = &panya_command_cache;
 typedef struct cache_args {
     cli_verbosity verbosity;
     const char *cache_dir, *keep_plan, *older_than, *max_size;
-    bool dry_run;
+    bool dry_run, fix;
 } cache_args;
 
-static int parse_args(int argc, char **argv, cache_args *a, bool gc)
+/* own: the subcommand's options besides --cache (gc's, or verify's --fix). */
+static int parse_args(int argc, char **argv, cache_args *a, const char *own)
 {
-    enum { OPT_CACHE = 256, OPT_KEEP_PLAN, OPT_OLDER, OPT_MAX_SIZE, OPT_DRY_RUN };
+    enum { OPT_CACHE = 256, OPT_KEEP_PLAN, OPT_OLDER, OPT_MAX_SIZE, OPT_DRY_RUN, OPT_FIX };
     static const struct option options[] = {
         {"cache", required_argument, NULL, OPT_CACHE},
         {"keep-plan", required_argument, NULL, OPT_KEEP_PLAN},
         {"older-than", required_argument, NULL, OPT_OLDER},
         {"max-size", required_argument, NULL, OPT_MAX_SIZE},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"fix", no_argument, NULL, OPT_FIX},
         CLI_QUIET_VERBOSE_OPTIONS,
         {0},
     };
@@ -38,7 +40,9 @@ static int parse_args(int argc, char **argv, cache_args *a, bool gc)
     while ((c = getopt_long(argc, argv, "qv", options, NULL)) != -1) {
         if (cli_shared_option(c, &a->verbosity, NULL))
             continue;
-        if (c != OPT_CACHE && !gc && c != '?')
+        bool allowed = c == OPT_CACHE || c == '?' ||
+                       (c == OPT_FIX ? strcmp(own, "fix") == 0 : strcmp(own, "gc") == 0);
+        if (!allowed)
             return cli_usage_error(cmd, "%s takes no such option: '%s'", argv[0],
                                    argv[optind - 1]);
         switch (c) {
@@ -47,6 +51,7 @@ static int parse_args(int argc, char **argv, cache_args *a, bool gc)
         case OPT_OLDER: a->older_than = optarg; break;
         case OPT_MAX_SIZE: a->max_size = optarg; break;
         case OPT_DRY_RUN: a->dry_run = true; break;
+        case OPT_FIX: a->fix = true; break;
         default: return cli_bad_option(cmd, argv);
         }
     }
@@ -66,7 +71,7 @@ static int run_stats(int argc, char **argv)
 {
     cache_args a;
     const char *dir = NULL;
-    int usage = parse_args(argc, argv, &a, false);
+    int usage = parse_args(argc, argv, &a, "");
     if (usage != PANYA_EXIT_OK || (usage = one_dir(argc, argv, &a, &dir)) != PANYA_EXIT_OK)
         return usage;
     cache_stats st;
@@ -92,12 +97,12 @@ static int run_verify(int argc, char **argv)
 {
     cache_args a;
     const char *dir = NULL;
-    int usage = parse_args(argc, argv, &a, false);
+    int usage = parse_args(argc, argv, &a, "fix");
     if (usage != PANYA_EXIT_OK || (usage = one_dir(argc, argv, &a, &dir)) != PANYA_EXIT_OK)
         return usage;
     cache_verify_report r;
     panya_error err = {0};
-    if (cache_admin_verify(dir, &r, &err) != 0)
+    if (cache_admin_verify(dir, a.fix, &r, &err) != 0)
         return cli_report_error(&err);
     for (size_t i = 0; i < r.bad; i++)
         fprintf(stderr, "panya: damaged entry %s: its output does not match its record\n",
@@ -105,7 +110,7 @@ static int run_verify(int argc, char **argv)
     if (a.verbosity != CLI_QUIET || r.bad)
         fprintf(r.bad ? stderr : stdout, "%s: %zu entries good, %zu damaged%s\n",
                 dir ? dir : "cache", r.good, r.bad,
-                r.bad ? " (packs ignore them; 'panya cache gc' removes them)" : "");
+                !r.bad ? "" : a.fix ? " (removed)" : " (packs ignore them; --fix removes them)");
     int code = r.bad ? PANYA_EXIT_INVALID : PANYA_EXIT_OK;
     cache_verify_report_free(&r);
     return code;
@@ -114,7 +119,7 @@ static int run_verify(int argc, char **argv)
 static int run_merge(int argc, char **argv)
 {
     cache_args a;
-    int usage = parse_args(argc, argv, &a, false);
+    int usage = parse_args(argc, argv, &a, "");
     if (usage != PANYA_EXIT_OK)
         return usage;
     if (a.cache_dir)
@@ -167,7 +172,7 @@ static int run_gc(int argc, char **argv)
 {
     cache_args a;
     const char *dir = NULL;
-    int usage = parse_args(argc, argv, &a, true);
+    int usage = parse_args(argc, argv, &a, "gc");
     if (usage != PANYA_EXIT_OK || (usage = one_dir(argc, argv, &a, &dir)) != PANYA_EXIT_OK)
         return usage;
     cache_gc_options o = {.older_than = -1, .dry_run = a.dry_run};
@@ -225,7 +230,7 @@ const panya_command panya_command_cache = {
     .name = "cache",
     .summary = "statistics, verification, merging and cleaning of transcode caches",
     .help = "usage: panya cache stats [DIR]\n"
-            "       panya cache verify [DIR]\n"
+            "       panya cache verify [DIR] [--fix]\n"
             "       panya cache merge SRC... DEST\n"
             "       panya cache gc [DIR] [--keep-plan PLAN] [--older-than DAYS]\n"
             "                      [--max-size SIZE] [--dry-run]\n"
@@ -235,12 +240,14 @@ const panya_command panya_command_cache = {
             "\n"
             "  stats   entries, bytes and entries per profile, from the records\n"
             "  verify  hashes every entry against its record; exit 1 when any is damaged\n"
+            "          (--fix removes those)\n"
             "  merge   copies the entries of each SRC that DEST lacks: each output is hashed\n"
             "          as it is copied and must match its record; an entry appears in DEST\n"
             "          whole (output, then record, each renamed into place) or not at all\n"
             "  gc      removes entries not used by PLAN (made with 'panya plan --all'), made\n"
             "          more than DAYS ago, or the oldest until the cache is under SIZE (20G,\n"
-            "          500M); always damaged entries and leftovers of killed writers\n"
+            "          500M); always records whose output is missing or of another size,\n"
+            "          and leftovers of killed writers\n"
             "\n"
             "stats, verify and merge are safe while packs and workers use the caches, also\n"
             "on NFS; gc needs the cache to itself (docs/SCALE.md).\n",

@@ -128,7 +128,8 @@ static int run_plan(int argc, char **argv)
                 panya_output_is_stdout(output) ? "plan" : output, pending, p.cached,
                 cache_dir ? cache_dir : "the cache");
         if (p.duplicates)
-            fprintf(info, ", %zu shared by inputs (planned once)", p.duplicates);
+            fprintf(info, ", %zu the same as another (same file and profile: planned once)",
+                    p.duplicates);
         fprintf(info, "\n  estimated cost: %.3g pixel-seconds\n", cost);
         if (verbosity == CLI_VERBOSE)
             for (size_t i = 0; i < p.count; i++)

@@ -26,14 +26,20 @@ static int parse_shard(const char *text, size_t *k, size_t *n)
     return 0;
 }
 
-/* The job's source on this machine: the planned path, or under --map FROM=TO. */
+/* The job's source on this machine: the planned path, or under --map FROM=TO ("/=/TO" moves
+ * every path under /TO: sources shipped with their absolute paths). */
 static char *source_here(const char *source, const char *map)
 {
     const char *eq = map ? strchr(map, '=') : NULL;
     size_t from = eq ? (size_t)(eq - map) : 0;
     char *path = NULL;
-    if (eq && strncmp(source, map, from) == 0 && (source[from] == '/' || !source[from]))
-        return asprintf(&path, "%s%s", eq + 1, source + from) < 0 ? NULL : path;
+    if (eq && strncmp(source, map, from) == 0 &&
+        (from == 1 || source[from] == '/' || !source[from])) {
+        const char *rest = source + from;
+        while (*rest == '/')
+            rest++;
+        return asprintf(&path, "%s/%s", eq + 1, rest) < 0 ? NULL : path;
+    }
     return strdup(source);
 }
 

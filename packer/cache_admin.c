@@ -210,7 +210,10 @@ void cache_stats_free(cache_stats *stats)
     memset(stats, 0, sizeof *stats);
 }
 
-int cache_admin_verify(const char *dir, cache_verify_report *report, panya_error *err)
+static void remove_entry(const transcode_cache *cache, const scanned_entry *e, bool dry_run);
+
+int cache_admin_verify(const char *dir, bool remove_bad, cache_verify_report *report,
+                       panya_error *err)
 {
     memset(report, 0, sizeof *report);
     cache_scan scan;
@@ -233,6 +236,8 @@ int cache_admin_verify(const char *dir, cache_verify_report *report, panya_error
         }
         report->bad_keys = grown;
         memcpy(report->bad_keys[report->bad++], e->key, PANYA_HASH_HEX_SIZE);
+        if (remove_bad)
+            remove_entry(&scan.cache, e, false);
     }
     scan_free(&scan);
     return status;

@@ -42,8 +42,10 @@ typedef struct cache_verify_report {
     char (*bad_keys)[PANYA_HASH_HEX_SIZE];
 } cache_verify_report;
 
-/* Hashes every entry's output against its record. Returns 0 (even with bad entries) or -1. */
-int cache_admin_verify(const char *dir, cache_verify_report *report, panya_error *err);
+/* Hashes every entry's output against its record; with remove_bad, removes the damaged ones
+ * (record first). Returns 0 (even with bad entries) or -1. */
+int cache_admin_verify(const char *dir, bool remove_bad, cache_verify_report *report,
+                       panya_error *err);
 void cache_verify_report_free(cache_verify_report *report);
 
 typedef struct cache_merge_report {

@@ -37,7 +37,7 @@ typedef struct plan {
     plan_job *jobs;
     size_t count, capacity;
     size_t cached;     /* variants the pack needs that the cache already holds */
-    size_t duplicates; /* jobs also needed by an earlier input (same key): planned once */
+    size_t duplicates; /* the same key as an earlier job (same file content and profile) */
     bool include_cached; /* set before plan_build: list cached variants too (cached = true),
                           * the whole set of keys a pack uses (for `cache gc --keep-plan`) */
 } plan;
