@@ -24,7 +24,13 @@ static void print_result(FILE *out, const char *out_path, const codec_result *r,
     if (r->duration > 0)
         fprintf(out, "  duration: %.2f s\n  bitrate: %lld kb/s\n", r->duration,
                 (long long)(r->bitrate / 1000));
-    if (r->ssim >= 0)
+    if (r->kind == CODEC_KIND_VIDEO && r->target_ssim > 0)
+        fprintf(out, "  ssim640: %.4f (target %.2f%s); crf %d, %d encode%s\n", r->ssim,
+                r->target_ssim, r->below_target ? ": below target at the ceiling" : " reached",
+                r->crf, r->encodes, r->encodes == 1 ? "" : "s");
+    else if (r->kind == CODEC_KIND_VIDEO && r->ssim >= 0)
+        fprintf(out, "  ssim640: %.4f (output and source scaled to 640 wide)\n", r->ssim);
+    else if (r->ssim >= 0)
         fprintf(out, "  ssim: %.4f (against the source scaled to %dx%d)\n", r->ssim, r->width,
                 r->height);
     if (verbose)
@@ -35,7 +41,9 @@ static void print_result(FILE *out, const char *out_path, const codec_result *r,
 static json_t *result_json(const char *source, const char *profile, const char *out_path,
                            const codec_result *r)
 {
-    return json_pack("{s:o, s:o, s:o, s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:s}",
+    bool video = r->kind == CODEC_KIND_VIDEO;
+    return json_pack("{s:o, s:o, s:o, s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:b, "
+                     "s:o, s:s}",
                      "input", cli_json_string(source), "profile", cli_json_string(profile),
                      "output", cli_json_string(out_path), "kind", codec_kind_name(r->kind),
                      "mime", r->mime_type, "codecs", r->codecs, "bytes", (json_int_t)r->bytes,
@@ -43,7 +51,10 @@ static json_t *result_json(const char *source, const char *profile, const char *
                      r->height > 0 ? json_integer(r->height) : json_null(), "duration",
                      r->duration > 0 ? json_real(r->duration) : json_null(), "bitrate",
                      r->bitrate > 0 ? json_integer((json_int_t)r->bitrate) : json_null(),
-                     "ssim", cli_json_real_or_null(r->ssim), "encoder", r->encoder_id);
+                     "ssim", cli_json_real_or_null(r->ssim), "target_ssim640",
+                     r->target_ssim > 0 ? json_real(r->target_ssim) : json_null(),
+                     "below_target", r->below_target, "crf",
+                     video ? json_integer(r->crf) : json_null(), "encoder", r->encoder_id);
 }
 
 static int run_transcode(int argc, char **argv)

@@ -39,8 +39,12 @@ typedef struct codec_video_settings {
     char profile[CODEC_NAME_SIZE]; /* h264: "baseline" (constrained) or "main"; av1: "main" */
     int max_width, max_height;     /* bounding box, either orientation; never upscaled */
     double max_fps;                /* frame-rate cap */
-    int crf;                       /* constant quality, capped by the VBV below */
-    int maxrate_kbps, bufsize_kbps;
+    int crf;                       /* constant quality, capped by the VBV below; with a
+                                      target, where the CRF search starts */
+    int crf_min, crf_max;          /* the CRF search's range (target-ssim640 > 0) */
+    double target_ssim640;         /* per-clip quality target (0: the fixed crf) */
+    double budget_mb_per_min;      /* average over a catalogue the target should keep to */
+    int maxrate_kbps, bufsize_kbps; /* the VBV: the hard per-clip ceiling */
     double keyframe_seconds;
     char preset[CODEC_NAME_SIZE]; /* x264: "ultrafast".."veryslow"; SVT-AV1: "0".."13" (faster) */
     codec_audio_settings audio; /* the sound track of a video */
@@ -110,7 +114,14 @@ typedef struct codec_result {
     int64_t bitrate;     /* bits per second; 0 for images */
     double duration;     /* seconds; 0 for images */
     uint64_t bytes;      /* size of the output file */
-    double ssim;         /* luma SSIM against the source scaled to the output size; -1 if not measured */
+    double ssim;         /* luma SSIM, -1 if not measured. Video: ssim640 (output and source
+                          * both scaled to 640 wide); images: against the source at the
+                          * output size */
+    double target_ssim;  /* the profile's ssim640 target for video; 0 when none */
+    bool below_target;   /* the target was out of reach within the ceiling: encoded at the
+                          * ceiling, ssim says what it reached */
+    int crf;             /* the CRF of the video encode; 0 for other kinds */
+    int encodes;         /* full video encodes made: 1, or 2 after a correction */
     char encoder_id[160]; /* library versions that shape the output (part of a cache key) */
 } codec_result;
 
@@ -131,5 +142,22 @@ void codec_encoder_versions(char *buf, size_t size);
 int codec_transcode_file(const char *source_path, const codec_profile *profile,
                          const char *output_path, int threads, unsigned flags,
                          codec_result *result, panya_error *err);
+
+/* ---- PDF pages ---- */
+
+#define CODEC_PDF_MAX_PAGES 5000
+
+typedef struct codec_pdf_info {
+    int pages;          /* rendered */
+    int picture_pages;  /* pages that are one big picture (a scan): 80% or more of the page */
+    uint64_t pdf_bytes; /* size of the PDF */
+} codec_pdf_info;
+
+/* Renders every page of the PDF with poppler and cairo, in process, to out_dir/NNNN.png
+ * (page 1 is 0001; long side long_side pixels, white background) and its text to
+ * out_dir/NNNN.txt (UTF-8, possibly empty). An encrypted, damaged or empty PDF is
+ * PANYA_ERR_INVALID naming it. Not thread-safe for the same document. */
+int codec_pdf_render(const char *pdf_path, const char *out_dir, int long_side,
+                     codec_pdf_info *info, panya_error *err);
 
 #endif

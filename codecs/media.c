@@ -154,6 +154,16 @@ static int finish_filter(media_filter *f, const char *description, panya_error *
     outputs->filter_ctx = f->source;
     inputs->name = av_strdup("out");
     inputs->filter_ctx = f->sink;
+    if (f->ref_sink) {
+        inputs->next = avfilter_inout_alloc();
+        if (!inputs->next) {
+            avfilter_inout_free(&outputs);
+            avfilter_inout_free(&inputs);
+            return panya_error_oom(err);
+        }
+        inputs->next->name = av_strdup("ref");
+        inputs->next->filter_ctx = f->ref_sink;
+    }
     int rc = avfilter_graph_parse_ptr(f->graph, description, &inputs, &outputs, NULL);
     if (rc >= 0)
         rc = avfilter_graph_config(f->graph, NULL);
@@ -183,6 +193,9 @@ int media_filter_open_video(media_filter *f, const AVCodecContext *dec, AVRation
     if (rc >= 0)
         rc = avfilter_graph_create_filter(&f->sink, avfilter_get_by_name("buffersink"), "out",
                                           NULL, NULL, f->graph);
+    if (rc >= 0 && strstr(description, "[ref]"))
+        rc = avfilter_graph_create_filter(&f->ref_sink, avfilter_get_by_name("buffersink"),
+                                          "ref", NULL, NULL, f->graph);
     if (rc < 0) {
         media_filter_close(f);
         return media_av_error(err, PANYA_ERR_INTERNAL, rc, "video filter", "cannot create");
@@ -233,7 +246,7 @@ int media_filter_open_audio(media_filter *f, const AVCodecContext *dec, AVRation
 void media_filter_close(media_filter *f)
 {
     avfilter_graph_free(&f->graph);
-    f->source = f->sink = NULL;
+    f->source = f->sink = f->ref_sink = NULL;
 }
 
 int media_encode_write(AVCodecContext *enc, const AVFrame *frame, AVStream *stream,

@@ -70,10 +70,11 @@ int media_output_commit(media_output *out, panya_error *err);
 /* Removes the temporary file; safe after a failed or successful commit. */
 void media_output_abort(media_output *out);
 
-/* A one-input, one-output filter graph: buffer/abuffer -> description -> buffersink. */
+/* A one-input filter graph: buffer/abuffer -> description -> buffersink, and a second
+ * buffersink (ref_sink) when a video description has a "[ref]" output. */
 typedef struct media_filter {
     AVFilterGraph *graph;
-    AVFilterContext *source, *sink;
+    AVFilterContext *source, *sink, *ref_sink;
 } media_filter;
 
 int media_filter_open_video(media_filter *f, const AVCodecContext *dec, AVRational time_base,

@@ -132,6 +132,12 @@ static void read_profile(xmlNode *node, codec_profile *p)
     v->max_height = attr_int(video, "max-height");
     v->max_fps = attr_double(video, "max-fps");
     v->crf = attr_int(video, "crf");
+    char buf[64];
+    v->crf_min = *attr(video, "crf-min", buf, sizeof buf) ? attr_int(video, "crf-min") : 0;
+    v->crf_max = *attr(video, "crf-max", buf, sizeof buf) ? attr_int(video, "crf-max")
+                 : strcmp(v->codec, "av1") == 0 ? 63 : 51;
+    v->target_ssim640 = attr_double(video, "target-ssim640");
+    v->budget_mb_per_min = attr_double(video, "budget-mb-per-min");
     v->maxrate_kbps = attr_int(video, "maxrate-kbps");
     v->bufsize_kbps = attr_int(video, "bufsize-kbps");
     v->keyframe_seconds = attr_double(video, "keyframe-seconds");
@@ -157,6 +163,10 @@ static int check_profile(const codec_profile *p, const char *name, panya_error *
                                "%s: profile '%s': preset '%s' does not suit %s (x264 takes a "
                                "name such as 'slow', SVT-AV1 a number 0-13)",
                                name, p->name, p->video.preset, p->video.codec);
+    if (p->video.crf_min > p->video.crf || p->video.crf > p->video.crf_max)
+        return panya_error_set(err, PANYA_ERR_INVALID,
+                               "%s: profile '%s': crf %d is outside crf-min %d .. crf-max %d",
+                               name, p->name, p->video.crf, p->video.crf_min, p->video.crf_max);
     if (av1 && strcmp(p->video.profile, "main") != 0)
         return panya_error_set(err, PANYA_ERR_INVALID,
                                "%s: profile '%s': AV1 video has only the 'main' profile", name,

@@ -1,29 +1,22 @@
 /* Video: decode -> fps cap, rotation, scale, yuv420p -> H.264 (x264) or AV1 (SVT-AV1) in a
- * faststart MP4, with the sound track through media_audio. */
+ * faststart MP4, with the sound track through media_audio. With a quality target, a first
+ * pass keeps samples for the CRF search (video_target.c) and every encode is measured
+ * (ssim640, video_check.c). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libavfilter/buffersink.h>
 #include <libavfilter/buffersrc.h>
 #include <libavutil/opt.h>
 
-#include "codecs/media.h"
+#include "codecs/video_internal.h"
 #include "codecs/video_level.h"
 
-/* Encoder threads per video, never the core count (see open_video_encoder). */
+/* Encoder threads per video, never the core count (see video_open_encoder). */
 #define VIDEO_ENCODER_THREADS 1
-
-/* What the output will be, decided before anything is encoded. */
-typedef struct video_plan {
-    int width, height;
-    AVRational fps;
-    bool resample; /* frames are dropped or repeated to reach fps (else timestamps kept) */
-    int gop; /* frames between keyframes */
-    int level;
-    char filter[512];
-} video_plan;
 
 /* Fits the display size into the profile's box (in either orientation), never upscaling,
  * keeping the aspect ratio, with even sides as 4:2:0 needs. */
@@ -64,8 +57,11 @@ static void plan_fps(const codec_video_settings *s, const AVStream *st, video_pl
         plan->fps = constant ? tag : av_d2q(rate, 1001000);
 }
 
+/* with_ref adds the 640-wide [ref] output; sampling leaves out the frame-rate filter (the
+ * sample pass skips most of the clip and drops frames itself). */
 static void plan_video(const codec_video_settings *s, const AVStream *st,
-                       const AVCodecContext *dec, int rotation, video_plan *plan)
+                       const AVCodecContext *dec, int rotation, bool with_ref, bool sampling,
+                       video_plan *plan)
 {
     double w = dec->width, h = dec->height;
     if (dec->sample_aspect_ratio.num > 0 && dec->sample_aspect_ratio.den > 0)
@@ -83,17 +79,30 @@ static void plan_video(const codec_video_settings *s, const AVStream *st,
                        : rotation == 270 ? "transpose=cclock,"
                                          : "";
     char fps[64] = "";
-    if (plan->resample) /* eof_action=pass keeps the last frame */
+    if (plan->resample && !sampling) /* eof_action=pass keeps the last frame */
         snprintf(fps, sizeof fps, "fps=fps=%d/%d:eof_action=pass,", plan->fps.num,
                  plan->fps.den);
-    snprintf(plan->filter, sizeof plan->filter,
-             "%s%sscale=w=%d:h=%d:flags=lanczos+accurate_rnd,format=yuv420p,setsar=1", fps,
-             turn, plan->width, plan->height);
+    plan->ref_width = 640;
+    plan->ref_height = 640 * plan->height / plan->width / 2 * 2;
+    if (plan->ref_height < 2)
+        plan->ref_height = 2;
+    /* With a reference ([ref], for ssim640) the frame is split before it is scaled. */
+    char scale[128];
+    snprintf(scale, sizeof scale, "scale=w=%d:h=%d:flags=lanczos+accurate_rnd,format=yuv420p,setsar=1",
+             plan->width, plan->height);
+    if (with_ref)
+        snprintf(plan->filter, sizeof plan->filter,
+                 "[in]%s%ssplit[e][r];[e]%s[out];[r]scale=w=%d:h=%d:flags=bicubic,"
+                 "format=yuv420p,setsar=1[ref]",
+                 fps, turn, scale, plan->ref_width, plan->ref_height);
+    else
+        snprintf(plan->filter, sizeof plan->filter, "[in]%s%s%s[out]", fps, turn, scale);
 }
 
-static int open_video_encoder(AVCodecContext **encp, const codec_video_settings *s,
-                              const video_plan *plan, AVRational time_base,
-                              media_output *out, panya_error *err)
+int video_open_encoder(AVCodecContext **encp, const codec_video_settings *s,
+                       const video_plan *plan, AVRational time_base, int crf,
+                       const char *preset, bool global_header, const char *path,
+                       panya_error *err)
 {
     bool av1 = strcmp(s->codec, "av1") == 0;
     const char *name = av1 ? "libsvtav1" : "libx264";
@@ -120,13 +129,13 @@ static int open_video_encoder(AVCodecContext **encp, const codec_video_settings 
      * their parallelism from encoding several files at once. */
     enc->thread_count = VIDEO_ENCODER_THREADS;
     enc->flags |= AV_CODEC_FLAG_BITEXACT;
-    if (out->ctx->oformat->flags & AVFMT_GLOBALHEADER)
+    if (global_header)
         enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     AVDictionary *opts = NULL;
     char value[64];
-    snprintf(value, sizeof value, "%d", s->crf);
+    snprintf(value, sizeof value, "%d", crf);
     av_dict_set(&opts, "crf", value, 0);
-    av_dict_set(&opts, "preset", s->preset, 0);
+    av_dict_set(&opts, "preset", preset, 0);
     if (av1) {
         /* SVT-AV1 takes its thread budget as logical processors. */
         snprintf(value, sizeof value, "lp=%d", VIDEO_ENCODER_THREADS);
@@ -142,148 +151,96 @@ static int open_video_encoder(AVCodecContext **encp, const codec_video_settings 
     int rc = avcodec_open2(enc, codec, &opts);
     av_dict_free(&opts);
     if (rc < 0)
-        return media_av_error(err, PANYA_ERR_INTERNAL, rc, out->path,
+        return media_av_error(err, PANYA_ERR_INTERNAL, rc, path,
                               "cannot open the video encoder");
     return 0;
 }
 
-/* SSIM of each encoded frame: the packet is decoded again and compared with the filtered
- * source frame of the same timestamp (the source scaled to the output size). */
-typedef struct video_check {
-    AVCodecContext *dec;
-    AVFrame *decoded;
-    AVFrame **refs; /* filtered source frames waiting for their encoded twin, oldest first */
-    size_t ref_count, ref_capacity;
-    double ssim_sum;
-    int64_t compared;
-} video_check;
+/* One run over the source: PASS_SAMPLE decodes and filters it to keep samples for the CRF
+ * search; PASS_ENCODE writes the MP4 at one CRF. */
+typedef enum video_pass_kind { PASS_SAMPLE, PASS_ENCODE } video_pass_kind;
 
-static int check_open(video_check *c, const AVCodecContext *enc, int threads, panya_error *err)
-{
-    const AVCodec *codec = avcodec_find_decoder(enc->codec_id);
-    if (!codec)
-        return panya_error_set(err, PANYA_ERR_INTERNAL, "no %s decoder to measure SSIM",
-                               avcodec_get_name(enc->codec_id));
-    c->dec = avcodec_alloc_context3(codec);
-    c->decoded = av_frame_alloc();
-    if (!c->dec || !c->decoded)
-        return panya_error_oom(err);
-    if (enc->extradata_size > 0) {
-        c->dec->extradata = av_mallocz((size_t)enc->extradata_size + AV_INPUT_BUFFER_PADDING_SIZE);
-        if (!c->dec->extradata)
-            return panya_error_oom(err);
-        memcpy(c->dec->extradata, enc->extradata, (size_t)enc->extradata_size);
-        c->dec->extradata_size = enc->extradata_size;
-    }
-    c->dec->pkt_timebase = enc->time_base;
-    c->dec->thread_count = threads;
-    int rc = avcodec_open2(c->dec, codec, NULL);
-    if (rc < 0)
-        return media_av_error(err, PANYA_ERR_INTERNAL, rc, "SSIM", "cannot open decoder");
-    return 0;
-}
-
-static int check_push_ref(video_check *c, const AVFrame *frame, panya_error *err)
-{
-    if (c->ref_count == c->ref_capacity) {
-        size_t capacity = c->ref_capacity ? c->ref_capacity * 2 : 64;
-        AVFrame **refs = realloc(c->refs, capacity * sizeof *refs);
-        if (!refs)
-            return panya_error_oom(err);
-        c->refs = refs;
-        c->ref_capacity = capacity;
-    }
-    AVFrame *copy = av_frame_clone(frame);
-    if (!copy)
-        return panya_error_oom(err);
-    c->refs[c->ref_count++] = copy;
-    return 0;
-}
-
-static void check_compare(video_check *c, const AVFrame *decoded)
-{
-    size_t drop = 0;
-    while (drop < c->ref_count && c->refs[drop]->pts < decoded->pts)
-        drop++;
-    if (drop < c->ref_count && c->refs[drop]->pts == decoded->pts) {
-        const AVFrame *ref = c->refs[drop];
-        c->ssim_sum += media_ssim_plane(ref->data[0], ref->linesize[0], decoded->data[0],
-                                        decoded->linesize[0], ref->width, ref->height);
-        c->compared++;
-        drop++;
-    }
-    for (size_t i = 0; i < drop; i++)
-        av_frame_free(&c->refs[i]);
-    memmove(c->refs, c->refs + drop, (c->ref_count - drop) * sizeof *c->refs);
-    c->ref_count -= drop;
-}
-
-static int check_packet(void *opaque, const AVPacket *pkt, panya_error *err)
-{
-    video_check *c = opaque;
-    int rc = avcodec_send_packet(c->dec, pkt);
-    if (rc < 0 && rc != AVERROR_EOF)
-        return media_av_error(err, PANYA_ERR_INTERNAL, rc, "SSIM", "encoded video does not decode");
-    while (avcodec_receive_frame(c->dec, c->decoded) == 0) {
-        c->decoded->pts = c->decoded->best_effort_timestamp;
-        check_compare(c, c->decoded);
-        av_frame_unref(c->decoded);
-    }
-    return 0;
-}
-
-static void check_close(video_check *c)
-{
-    avcodec_free_context(&c->dec);
-    av_frame_free(&c->decoded);
-    for (size_t i = 0; i < c->ref_count; i++)
-        av_frame_free(&c->refs[i]);
-    free(c->refs);
-    memset(c, 0, sizeof *c);
-}
-
-typedef struct video_job {
+typedef struct video_pass {
     const codec_job *job;
+    video_pass_kind kind;
+    int crf;
+    bool measure; /* ssim640 of the encode (and [ref] frames from the filter) */
     AVFormatContext *in;
     int video_index, audio_index;
     AVCodecContext *dec, *enc;
     media_filter filter;
+    video_plan plan;
     media_output out;
     AVStream *stream;
     media_audio audio;
     bool has_audio;
-    AVFrame *frame, *filtered;
+    AVFrame *frame, *filtered, *ref;
     AVPacket *pkt;
     int64_t next_pts;
     int64_t decoded_frames;
-    bool measure;
+    uint64_t video_bytes;
     video_check check;
     media_track track;
-} video_job;
+    video_samples *samples;
+    double sampled_until; /* the sample pass keeps no frame before this (seconds) */
+    bool seeked_to_window;
+} video_pass;
 
-static int encode_filtered(video_job *v, panya_error *err)
+static int count_packet(void *opaque, const AVPacket *pkt, panya_error *err)
+{
+    video_pass *v = opaque;
+    v->video_bytes += (uint64_t)pkt->size;
+    return v->measure ? video_check_packet(&v->check, pkt, err) : 0;
+}
+
+/* Takes what the filter graph has ready: each frame (with its reference) is kept as a
+ * sample or encoded. */
+static int take_filtered(video_pass *v, panya_error *err)
 {
     AVRational sink_tb = av_buffersink_get_time_base(v->filter.sink);
+    AVRational tb = v->enc ? v->enc->time_base : sink_tb;
     for (;;) {
         int rc = av_buffersink_get_frame(v->filter.sink, v->filtered);
         if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
             return 0;
+        if (rc >= 0 && v->filter.ref_sink)
+            rc = av_buffersink_get_frame(v->filter.ref_sink, v->ref);
         if (rc < 0)
             return media_av_error(err, PANYA_ERR_INTERNAL, rc, v->job->source_path,
                                   "video filter");
-        v->filtered->pts = av_rescale_q(v->filtered->pts, sink_tb, v->enc->time_base);
+        v->filtered->pts = av_rescale_q(v->filtered->pts, sink_tb, tb);
         v->filtered->pict_type = AV_PICTURE_TYPE_NONE;
-        if (v->measure && check_push_ref(&v->check, v->filtered, err) != 0)
-            return -1;
-        rc = media_encode_write(v->enc, v->filtered, v->stream, &v->out, v->pkt,
-                                v->measure ? check_packet : NULL, &v->check, err);
+        if (v->filter.ref_sink)
+            v->ref->pts = v->filtered->pts;
+        if (v->kind == PASS_SAMPLE) {
+            /* Frames at the planned rate, as the fps filter of the encode would keep. */
+            double at = (double)v->filtered->pts * av_q2d(tb);
+            if (video_samples_wanted(at, v->job->probe->duration) &&
+                at >= v->sampled_until - 0.25 / av_q2d(v->plan.fps)) {
+                rc = video_samples_add(v->samples, v->filtered, v->ref, err);
+                v->sampled_until = at + 1 / av_q2d(v->plan.fps);
+            }
+        } else {
+            if (v->measure)
+                rc = video_check_push_ref(&v->check, v->ref, err);
+            if (rc == 0)
+                rc = media_encode_write(v->enc, v->filtered, v->stream, &v->out, v->pkt,
+                                        count_packet, v, err);
+        }
         av_frame_unref(v->filtered);
+        av_frame_unref(v->ref);
         if (rc != 0)
             return -1;
     }
 }
 
-static int decode_video(video_job *v, const AVPacket *pkt, panya_error *err)
+static bool sample_wanted(const video_pass *v)
+{
+    AVRational tb = v->in->streams[v->video_index]->time_base;
+    return video_samples_wanted((double)v->frame->pts * av_q2d(tb), v->job->probe->duration);
+}
+
+static int decode_video(video_pass *v, const AVPacket *pkt, panya_error *err)
 {
     int rc = avcodec_send_packet(v->dec, pkt);
     if (pkt)
@@ -313,20 +270,23 @@ static int decode_video(video_job *v, const AVPacket *pkt, panya_error *err)
         v->frame->pts = pts == AV_NOPTS_VALUE || pts < v->next_pts ? v->next_pts : pts;
         v->next_pts = v->frame->pts + 1;
         v->decoded_frames++;
+        if (v->kind == PASS_SAMPLE && !sample_wanted(v)) {
+            av_frame_unref(v->frame);
+            continue; /* not filtered: the sample pass keeps only its windows */
+        }
         rc = av_buffersrc_add_frame(v->filter.source, v->frame);
         av_frame_unref(v->frame);
         if (rc < 0)
             return media_av_error(err, PANYA_ERR_INTERNAL, rc, v->job->source_path,
                                   "video filter");
-        if (encode_filtered(v, err) != 0)
+        if (take_filtered(v, err) != 0)
             return -1;
     }
 }
 
-static int setup(video_job *v, panya_error *err)
+static int open_source(video_pass *v, panya_error *err)
 {
     const codec_job *job = v->job;
-    const codec_video_settings *s = &job->profile->video;
     if (media_open_input(&v->in, job->source_path, err) != 0)
         return -1;
     v->video_index = -1;
@@ -348,39 +308,50 @@ static int setup(video_job *v, panya_error *err)
     if (v->dec->width <= 0 || v->dec->height <= 0 || v->dec->pix_fmt == AV_PIX_FMT_NONE)
         return panya_error_set(err, PANYA_ERR_INVALID, "%s: video stream has no picture size",
                                job->source_path);
-    video_plan plan;
-    plan_video(s, st, v->dec, job->probe->rotation, &plan);
-    if (strcmp(s->codec, "av1") == 0 && (plan.width < 64 || plan.height < 64))
+    const codec_video_settings *s = &job->profile->video;
+    bool with_ref = v->measure || v->kind == PASS_SAMPLE;
+    plan_video(s, st, v->dec, job->probe->rotation, with_ref, v->kind == PASS_SAMPLE,
+               &v->plan);
+    if (strcmp(s->codec, "av1") == 0 && (v->plan.width < 64 || v->plan.height < 64))
         return panya_error_set(err, PANYA_ERR_INVALID,
                                "%s: a %dx%d picture is too small for AV1 (SVT-AV1 needs 64x64 "
                                "or more); use an H.264 profile for it",
-                               job->source_path, plan.width, plan.height);
-    if (media_filter_open_video(&v->filter, v->dec, st->time_base, plan.filter, 1, err) != 0)
+                               job->source_path, v->plan.width, v->plan.height);
+    if (media_filter_open_video(&v->filter, v->dec, st->time_base, v->plan.filter, 1, err) != 0)
         return -1;
+    v->frame = av_frame_alloc();
+    v->filtered = av_frame_alloc();
+    v->ref = av_frame_alloc();
+    v->pkt = av_packet_alloc();
+    if (!v->frame || !v->filtered || !v->ref || !v->pkt)
+        return panya_error_oom(err);
+    v->next_pts = INT64_MIN;
+    return 0;
+}
+
+static int open_output(video_pass *v, panya_error *err)
+{
+    const codec_job *job = v->job;
+    const codec_video_settings *s = &job->profile->video;
     if (media_output_open(&v->out, "mp4", job->output_path, err) != 0)
         return -1;
     AVRational time_base = av_buffersink_get_time_base(v->filter.sink);
-    if (open_video_encoder(&v->enc, s, &plan, time_base, &v->out, err) != 0)
+    bool global_header = v->out.ctx->oformat->flags & AVFMT_GLOBALHEADER;
+    if (video_open_encoder(&v->enc, s, &v->plan, time_base, v->crf, s->preset, global_header,
+                           v->out.path, err) != 0)
         return -1;
     v->stream = avformat_new_stream(v->out.ctx, NULL);
     if (!v->stream || avcodec_parameters_from_context(v->stream->codecpar, v->enc) < 0)
         return panya_error_oom(err);
     v->stream->time_base = v->enc->time_base;
-    v->stream->avg_frame_rate = plan.fps;
+    v->stream->avg_frame_rate = v->plan.fps;
     if (v->audio_index >= 0) {
         if (media_audio_open(&v->audio, v->in, v->audio_index, &v->out, &s->audio, err) != 0)
             return -1;
         v->has_audio = true;
     }
-    v->frame = av_frame_alloc();
-    v->filtered = av_frame_alloc();
-    v->pkt = av_packet_alloc();
-    if (!v->frame || !v->filtered || !v->pkt)
-        return panya_error_oom(err);
-    v->measure = job->flags & CODEC_MEASURE_SSIM;
-    if (v->measure && check_open(&v->check, v->enc, job->threads, err) != 0)
+    if (v->measure && video_check_open(&v->check, v->enc, &v->plan, err) != 0)
         return -1;
-    v->next_pts = INT64_MIN;
     AVDictionary *opts = NULL;
     av_dict_set(&opts, "movflags", "+faststart", 0);
     int rc = media_output_start(&v->out, &opts, err);
@@ -388,7 +359,52 @@ static int setup(video_job *v, panya_error *err)
     return rc;
 }
 
-static int run(video_job *v, panya_error *err)
+static int finish_encode(video_pass *v, panya_error *err)
+{
+    if (media_encode_write(v->enc, NULL, v->stream, &v->out, v->pkt, count_packet, v, err) != 0)
+        return -1;
+    if (v->measure && video_check_packet(&v->check, NULL, err) != 0)
+        return -1;
+    if (v->has_audio && media_audio_feed(&v->audio, NULL, &v->out, err) != 0)
+        return -1;
+    if (v->has_audio && media_track_verdict(&v->audio.track, v->job->source_path, err) != 0)
+        return -1;
+    return media_output_commit(&v->out, err);
+}
+
+/* Seconds of decoding before a window that are cheaper than a seek (a keyframe is usually
+ * closer than this), and the reordering delay to leave before and after a window. */
+#define SEEK_AHEAD_SECONDS 3.0
+#define REORDER_SECONDS 0.3
+#define SAMPLES_DONE 1
+
+/* The sample pass decodes only around the sampled windows: it seeks to far windows, lets
+ * the decoder skip frames nothing refers to in between, and stops after the last. */
+static int skip_to_samples(video_pass *v, const AVPacket *pkt, panya_error *err)
+{
+    const AVStream *st = v->in->streams[v->video_index];
+    int64_t ts = pkt->dts != AV_NOPTS_VALUE ? pkt->dts : pkt->pts;
+    double at = ts == AV_NOPTS_VALUE ? v->sampled_until : (double)ts * av_q2d(st->time_base);
+    double duration = v->job->probe->duration;
+    double next = video_samples_next(at > REORDER_SECONDS ? at - REORDER_SECONDS : 0, duration);
+    if (next < 0 && (v->samples->count > 0 || at > duration + REORDER_SECONDS))
+        return SAMPLES_DONE;
+    if (next > at + SEEK_AHEAD_SECONDS && !v->seeked_to_window) {
+        int64_t target = (int64_t)((next - REORDER_SECONDS) / av_q2d(st->time_base));
+        if (av_seek_frame(v->in, v->video_index, target, AVSEEK_FLAG_BACKWARD) >= 0) {
+            avcodec_flush_buffers(v->dec);
+            v->seeked_to_window = true;
+            return 0;
+        }
+    }
+    if (next >= 0 && next <= at + REORDER_SECONDS)
+        v->seeked_to_window = false;
+    v->dec->skip_frame = next >= 0 && next <= at + REORDER_SECONDS ? AVDISCARD_DEFAULT
+                                                                   : AVDISCARD_NONREF;
+    return decode_video(v, pkt, err);
+}
+
+static int run(video_pass *v, panya_error *err)
 {
     AVPacket *in_pkt = av_packet_alloc();
     if (!in_pkt)
@@ -402,6 +418,17 @@ static int run(video_job *v, panya_error *err)
             rc = media_av_error(err, PANYA_ERR_INVALID, read, v->job->source_path,
                                 "damaged media");
             break;
+        }
+        if (v->kind == PASS_SAMPLE && in_pkt->stream_index == v->video_index) {
+            int skip = skip_to_samples(v, in_pkt, err);
+            av_packet_unref(in_pkt);
+            if (skip < 0) {
+                rc = -1;
+                break;
+            }
+            if (skip == SAMPLES_DONE)
+                break;
+            continue;
         }
         if (in_pkt->stream_index == v->video_index)
             rc = decode_video(v, in_pkt, err);
@@ -423,50 +450,127 @@ static int run(video_job *v, panya_error *err)
     if (frc < 0)
         return media_av_error(err, PANYA_ERR_INTERNAL, frc, v->job->source_path,
                               "video filter");
-    if (encode_filtered(v, err) != 0)
+    if (take_filtered(v, err) != 0)
         return -1;
-    if (media_encode_write(v->enc, NULL, v->stream, &v->out, v->pkt,
-                           v->measure ? check_packet : NULL, &v->check, err) != 0)
+    if (v->kind == PASS_SAMPLE)
+        return 0; /* it skipped most of the clip: the encode pass checks for damage */
+    /* The damage check comes before anything is written. */
+    if (media_track_verdict(&v->track, v->job->source_path, err) != 0)
         return -1;
-    if (v->measure && check_packet(&v->check, NULL, err) != 0)
-        return -1;
-    if (v->has_audio && media_audio_feed(&v->audio, NULL, &v->out, err) != 0)
-        return -1;
-    if (media_track_verdict(&v->track, v->job->source_path, err) != 0 ||
-        (v->has_audio && media_track_verdict(&v->audio.track, v->job->source_path, err) != 0))
-        return -1;
-    return media_output_commit(&v->out, err);
+    return finish_encode(v, err);
 }
 
-static void release(video_job *v)
+static void release(video_pass *v)
 {
     media_output_abort(&v->out);
     if (v->has_audio)
         media_audio_close(&v->audio);
-    check_close(&v->check);
+    video_check_close(&v->check);
     media_filter_close(&v->filter);
     avcodec_free_context(&v->dec);
     avcodec_free_context(&v->enc);
     av_frame_free(&v->frame);
     av_frame_free(&v->filtered);
+    av_frame_free(&v->ref);
     av_packet_free(&v->pkt);
     avformat_close_input(&v->in);
 }
 
-static int transcode_video(const codec_job *job, codec_result *result, panya_error *err)
+/* What one encode gave: its ssim640 (-1 unmeasured) and video bitrate. */
+typedef struct video_outcome {
+    double ssim;
+    double video_kbps;
+} video_outcome;
+
+static int encode_pass(const codec_job *job, int crf, bool measure, video_outcome *outcome,
+                       panya_error *err)
 {
-    video_job v = {.job = job};
-    int rc = setup(&v, err);
+    video_pass v = {.job = job, .kind = PASS_ENCODE, .crf = crf, .measure = measure};
+    int rc = open_source(&v, err);
+    if (rc == 0)
+        rc = open_output(&v, err);
     if (rc == 0)
         rc = run(&v, err);
-    double ssim = v.check.compared > 0 ? v.check.ssim_sum / (double)v.check.compared : -1;
+    double seconds = media_track_decoded(&v.track);
+    outcome->ssim = video_check_ssim(&v.check);
+    outcome->video_kbps = seconds > 0 ? (double)v.video_bytes * 8 / seconds / 1000 : 0;
     release(&v);
+    return rc;
+}
+
+static int sample_pass(const codec_job *job, video_samples *samples, panya_error *err)
+{
+    video_pass v = {.job = job, .kind = PASS_SAMPLE, .samples = samples};
+    int rc = open_source(&v, err);
+    if (rc == 0) {
+        samples->time_base = av_buffersink_get_time_base(v.filter.sink);
+        samples->plan = v.plan;
+        rc = run(&v, err);
+    }
+    release(&v);
+    return rc;
+}
+
+/* The CRF search: predict from samples, encode, correct once on a miss. */
+static int encode_to_target(const codec_job *job, codec_result *result, panya_error *err)
+{
+    const codec_video_settings *s = &job->profile->video;
+    video_samples samples = {0};
+    video_prediction prediction;
+    int rc = sample_pass(job, &samples, err);
+    if (rc == 0)
+        rc = video_target_predict(s, &samples, job->source_path, &prediction, err);
+    video_samples_free(&samples);
+    if (rc != 0)
+        return -1;
+    int crf = prediction.crf;
+    video_outcome outcome;
+    if (encode_pass(job, crf, true, &outcome, err) != 0)
+        return -1;
+    result->encodes = 1;
+    bool at_ceiling = outcome.video_kbps >= VIDEO_CEILING_SHARE * s->maxrate_kbps;
+    if (outcome.ssim < s->target_ssim640 && !at_ceiling) {
+        int better = video_target_correct(s, &prediction, crf, outcome.ssim);
+        if (better >= 0 && better < crf) {
+            crf = better;
+            if (encode_pass(job, crf, true, &outcome, err) != 0) {
+                unlink(job->output_path); /* the first encode, committed before */
+                return -1;
+            }
+            result->encodes = 2;
+        }
+    }
+    result->crf = crf;
+    result->ssim = outcome.ssim;
+    result->target_ssim = s->target_ssim640;
+    result->below_target = outcome.ssim < s->target_ssim640;
+    return 0;
+}
+
+static int transcode_video(const codec_job *job, codec_result *result, panya_error *err)
+{
+    const codec_video_settings *s = &job->profile->video;
+    codec_result facts = {0};
+    int rc;
+    if (s->target_ssim640 > 0) {
+        rc = encode_to_target(job, &facts, err);
+    } else {
+        video_outcome outcome;
+        rc = encode_pass(job, s->crf, job->flags & CODEC_MEASURE_SSIM, &outcome, err);
+        facts.ssim = outcome.ssim;
+        facts.crf = s->crf;
+        facts.encodes = 1;
+    }
     if (rc != 0)
         return -1;
     if (media_describe_output(job->output_path, result, err) != 0)
         return -1;
     snprintf(result->mime_type, sizeof result->mime_type, "video/mp4");
-    result->ssim = ssim;
+    result->ssim = facts.ssim;
+    result->target_ssim = facts.target_ssim;
+    result->below_target = facts.below_target;
+    result->crf = facts.crf;
+    result->encodes = facts.encodes;
     return 0;
 }
 

@@ -54,6 +54,8 @@ typedef struct pack_variant_figures {
     double seconds; /* transcode time; 0 on a cache hit */
     bool cache_hit;
     bool kept_source; /* the transcode was not smaller, so the source is stored */
+    double target_ssim; /* the profile's ssim640 target for video; 0 when none */
+    bool below_target;  /* video encoded at the ceiling without reaching target_ssim */
 } pack_variant_figures;
 
 typedef struct pack_file_figures {

@@ -58,6 +58,8 @@ static int add_file_variants(pack_state *s, bundle_writer *w, bundle_manifest *m
         vf->seconds = job->seconds;
         vf->cache_hit = job->cache_hit;
         vf->kept_source = job->kept_source;
+        vf->target_ssim = r->target_ssim;
+        vf->below_target = r->below_target;
         if (!count_it)
             continue;
         summary->profile_bytes[p] += v.size;
@@ -124,6 +126,7 @@ static int write_part(pack_state *s, const char *path, bundle_manifest *m, const
     summary->bundle.object_bytes += stats.object_bytes;
     summary->bundle.compressed_objects += stats.compressed_objects;
     summary->bundle.dictionaries += stats.dictionaries;
+    summary->bundle.referencing_objects += stats.referencing_objects;
     summary->bundle.bundle_bytes += stats.bundle_bytes;
     bundle_writer_free(w);
     return status;

@@ -167,6 +167,14 @@ bool transcode_cache_read_record(const transcode_cache *cache, const char *key,
             result->bytes = strtoull(value, NULL, 10);
         else if (strcmp(line, "ssim") == 0)
             result->ssim = strtod(value, NULL);
+        else if (strcmp(line, "target") == 0)
+            result->target_ssim = strtod(value, NULL);
+        else if (strcmp(line, "below-target") == 0)
+            result->below_target = atoi(value) != 0;
+        else if (strcmp(line, "crf") == 0)
+            result->crf = atoi(value);
+        else if (strcmp(line, "encodes") == 0)
+            result->encodes = atoi(value);
         else if (strcmp(line, "encoder") == 0)
             copy_field(result->encoder_id, sizeof result->encoder_id, value);
         else if (strcmp(line, "sha256") == 0)
@@ -223,11 +231,13 @@ int transcode_cache_store(const transcode_cache *cache, const char *key, const c
     panya_hash_to_hex(hash, hex);
     int n = asprintf(&text,
                      "panya-cache 1\nkind %d\nmime %s\ncodecs %s\nwidth %d\nheight %d\n"
-                     "bitrate %lld\nduration %.6f\nbytes %llu\nssim %.6f\nencoder %s\n"
-                     "sha256 %s\nprofile %s\n",
+                     "bitrate %lld\nduration %.6f\nbytes %llu\nssim %.6f\ntarget %.4f\n"
+                     "below-target %d\ncrf %d\nencodes %d\nencoder %s\nsha256 %s\nprofile %s\n",
                      (int)result->kind, result->mime_type, result->codecs, result->width,
                      result->height, (long long)result->bitrate, result->duration,
-                     (unsigned long long)size, result->ssim, result->encoder_id, hex, profile);
+                     (unsigned long long)size, result->ssim, result->target_ssim,
+                     (int)result->below_target, result->crf, result->encodes,
+                     result->encoder_id, hex, profile);
     if (n < 0 || n > META_MAX) {
         text = NULL;
         panya_error_oom(err);
