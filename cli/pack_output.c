@@ -59,8 +59,10 @@ void pack_print_summary(FILE *out, const char *out_path, const pack_summary *s, 
     if (s->profile_count)
         fprintf(out, "  transcodes: %llu new, %llu from the cache\n",
                (unsigned long long)s->transcodes, (unsigned long long)s->cache_hits);
-    fprintf(out, "  %llu objects (%llu duplicates stored once), %llu dictionaries, %.1f s\n",
+    fprintf(out, "  %llu objects (%llu duplicates stored once, %llu near-duplicates stored "
+                 "against a similar one), %llu dictionaries, %.1f s\n",
            (unsigned long long)s->bundle.objects, (unsigned long long)s->bundle.duplicates,
+           (unsigned long long)s->bundle.referencing_objects,
            (unsigned long long)s->bundle.dictionaries, s->seconds);
     for (size_t i = 0; i < s->figure_count; i++)
         for (size_t v = 0; v < s->figures[i].variant_count; v++) {

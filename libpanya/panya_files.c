@@ -23,9 +23,10 @@ static void describe_entry(const panya_bundle *b, const bundle_index_entry *e,
     memset(info, 0, sizeof *info);
     info->size = e->size;
     memcpy(info->sha256, e->hash, PANYA_HASH_BYTES);
-    info->method = e->method == BUNDLE_METHOD_RAW ? PANYA_STORED_RAW
-                   : e->dict_id                   ? PANYA_STORED_ZSTD_DICT
-                                                  : PANYA_STORED_ZSTD;
+    info->method = e->method == BUNDLE_METHOD_RAW         ? PANYA_STORED_RAW
+                   : e->method == BUNDLE_METHOD_REFERENCE ? PANYA_STORED_ZSTD_REFERENCE
+                   : e->dict_id                           ? PANYA_STORED_ZSTD_DICT
+                                                          : PANYA_STORED_ZSTD;
     info->offset = bundle_reader_base(b->reader) + e->offset;
     info->stored_size = e->stored_size;
     info->object = (uint64_t)(e - bundle_reader_object_at(b->reader, 0));

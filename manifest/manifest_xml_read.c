@@ -139,6 +139,13 @@ static int read_files(read_context *rc, const xmlNode *files)
                 return -1;
             continue;
         }
+        /* Sorted, no duplicates (docs/FORMAT.md): readers binary-search the files. */
+        if (rc->m->file_count &&
+            strcmp(rc->m->files[rc->m->file_count - 1].path, path) >= 0) {
+            fail_at(rc, n, "files are not sorted by path (or listed twice): '%s'", path);
+            xmlFree(path);
+            return -1;
+        }
         manifest_file *file = bundle_manifest_add_file(rc->m, path, rc->err);
         xmlFree(path);
         if (!file)

@@ -64,11 +64,12 @@ typedef struct source_reader {
 
 extern const source_reader source_reader_scorm;
 extern const source_reader source_reader_h5p;
+extern const source_reader source_reader_pdf;
 extern const source_reader source_reader_kpl;
 extern const source_reader source_reader_folder;
 
 /* Reads path with the reader named `kind`, or with the first that takes it (SCORM package,
- * then H5P package, then KPL export, then plain folder) when kind is NULL; ctx->reader and ctx->reason say
+ * then H5P package, then PDF, then KPL export, then plain folder) when kind is NULL; ctx->reader and ctx->reason say
  * which and why. Returns 0 or -1. */
 int source_read(const char *path, const char *kind, source_context *ctx, lesson_model *model,
                 panya_error *err);
@@ -130,6 +131,13 @@ int source_scorm_add_package(const char *path, const char *bundle_prefix, source
  * keep_going, a skipped lesson (returns 1). */
 int source_h5p_add_package(const char *path, const char *bundle_prefix, source_context *ctx,
                            lesson_model *model, char **title, panya_error *err);
+
+/* Renders the PDF at path to page pictures with a page viewer (bundle_prefix/index.html,
+ * titled title) and, unless it is a scan, adds the PDF itself as a download; notes what it
+ * chose in model. A damaged or encrypted PDF is an error naming it, or, under keep_going, a
+ * skipped lesson (returns 1). */
+int source_pdf_add_document(const char *path, const char *bundle_prefix, source_context *ctx,
+                            lesson_model *model, const char *title, panya_error *err);
 
 /* Whether path is a SCORM package: a folder with imsmanifest.xml, or a .zip with it at its
  * root. Returns 1, 0, or -1 (a zip that cannot be read: err set). */
