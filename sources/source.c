@@ -97,9 +97,11 @@ int source_read(const char *path, const char *kind, source_context *ctx, lesson_
     }
     if (kind)
         return panya_error_set(err, PANYA_ERR_USAGE,
-                               "unknown source kind '%s' (scorm, h5p, pdf, imscc, moodle, kpl or folder)", kind);
+                               "unknown source kind '%s' (scorm, h5p, pdf, imscc, moodle, kpl "
+                               "or folder)", kind);
     return panya_error_set(err, PANYA_ERR_USAGE,
-                           "%s: not a SCORM package, an H5P package, a PDF, a Common Cartridge, a Moodle backup, a KPL course export or a folder", path);
+                           "%s: not a SCORM package, an H5P package, a PDF, a Common Cartridge, "
+                           "a Moodle backup, a KPL course export or a folder", path);
 }
 
 /* Names operating systems, file managers and editors leave in folders they touch. */
