@@ -75,13 +75,12 @@ static LibreOfficeKit *office;
 static int convert(const char *dir, const char *profile, const char *path, const char *pdf,
                    char *why, size_t why_size)
 {
-    char *library = NULL;
+    char *library = NULL, *sofficeapp = NULL;
     struct stat st;
     if (asprintf(&library, "%s/libmergedlo.so", dir) < 0)
         library = NULL;
-    char *sofficeapp = library ? strdup(library) : NULL;
-    if (sofficeapp)
-        strcpy(strrchr(sofficeapp, '/'), "/libsofficeapp.so");
+    if (asprintf(&sofficeapp, "%s/libsofficeapp.so", dir) < 0)
+        sofficeapp = NULL;
     bool present = library && sofficeapp &&
                    (stat(library, &st) == 0 || stat(sofficeapp, &st) == 0);
     free(library);

@@ -20,7 +20,7 @@ expect_exit 0 "$PANYA" extract "$WORK/a.panya" "$WORK/xa"
 cmp -s "$WORK/in/rain.odt" "$WORK/xa/rain/rain.odt" || fail "the kept document changed"
 
 office=/usr/lib/libreoffice/program
-if [ ! -e "$office/libswlo.so" ] || [ -n "${PANYA_ASAN:-}" ]; then
+if [ ! -e "$office/libswlo.so" ]; then
     echo "LibreOffice Writer not installed: the converting half is skipped"
     finish
 fi
