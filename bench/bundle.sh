@@ -70,12 +70,7 @@ target=lessons/course-042/lesson-077.html
 (cd "$out/many" && zip -q -9 -r -X "$out/many.zip" lessons)
 objects=$("$panya" inspect --json "$out/many.panya" | python3 -c 'import json,sys; print(json.load(sys.stdin)["objects"])')
 best() { # best-of-5 wall time of a command
-    local best=999 t
-    for _ in 1 2 3 4 5; do
-        read -r t _ < <($measure -- "$@")
-        best=$(python3 -c "print(min($best, $t))")
-    done
-    echo "$best"
+    $measure --best 5 -- "$@" | cut -d' ' -f1
 }
 c_panya=$(best "$panya" cat "$out/many.panya" "${target#lessons/}")
 c_tar=$(best sh -c "zstd -dc --long=31 '$out/many.tar.zst' | tar -xOf - '$target'")

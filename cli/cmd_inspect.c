@@ -103,9 +103,10 @@ static json_t *titles_json(const inspect_view *v)
 
 static const char *compression_name(panya_stored_method method)
 {
-    return method == PANYA_STORED_RAW    ? "none"
-           : method == PANYA_STORED_ZSTD ? "zstd"
-                                         : "zstd+dictionary";
+    return method == PANYA_STORED_RAW              ? "none"
+           : method == PANYA_STORED_ZSTD           ? "zstd"
+           : method == PANYA_STORED_ZSTD_REFERENCE ? "zstd+reference"
+                                                   : "zstd+dictionary";
 }
 
 /* One entry per file variant (docs/schemas/inspect.schema.json). */

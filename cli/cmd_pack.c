@@ -40,7 +40,7 @@ const panya_command panya_command_pack = {
         "                         'source' alone stores every file unchanged\n"
         "      --profile NAME     one profile (may be repeated); --profile source as above\n"
         "      --profiles-file F  your own profile file (docs/PROFILES.md)\n"
-        "      --source KIND      scorm, kpl or folder (default: detected; pack says which\n"
+        "      --source KIND      scorm, h5p, pdf, kpl or folder (default: detected; pack says which\n"
         "                         reader it chose and why)\n"
         "      --dry-run          print the plan (reader, courses and lessons, transcodes\n"
         "                         needed and cached, estimated size per profile) and write\n"
@@ -62,6 +62,8 @@ const panya_command panya_command_pack = {
         "      --level N          zstd level for text, 1-22 (default: 19)\n"
         "      --threads N        cores to use (default: all)\n"
         "      --no-dictionaries  do not train compression dictionaries\n"
+        "      --no-references    store no file as a delta against a similar file (format\n"
+        "                         1.0 layout: larger on collections of similar packages)\n"
         "      --split[=SIZE]     write parts of whole lessons, none bigger than SIZE\n"
         "                         (e.g. 700M, 2G; default 4G-1, FAT32's file limit):\n"
         "                         OUT.1.panya, OUT.2.panya, ... (one OUT when all fits)\n"
@@ -184,7 +186,7 @@ static int run_pack(int argc, char **argv)
     const panya_command *cmd = &panya_command_pack;
     enum { OPT_PROFILES = 256, OPT_PROFILES_FILE, OPT_SOURCE, OPT_KEEP_GOING, OPT_CACHE,
            OPT_REPORT, OPT_SCHEMAS, OPT_ID, OPT_VERSION, OPT_TITLE, OPT_TITLE_LO, OPT_LEVEL,
-           OPT_THREADS, OPT_NO_DICT, OPT_PROFILE, OPT_SIGN, OPT_SPLIT, OPT_DRY_RUN,
+           OPT_THREADS, OPT_NO_DICT, OPT_NO_REFS, OPT_PROFILE, OPT_SIGN, OPT_SPLIT, OPT_DRY_RUN,
            OPT_STRICT };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
@@ -204,6 +206,7 @@ static int run_pack(int argc, char **argv)
         {"level", required_argument, NULL, OPT_LEVEL},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"no-dictionaries", no_argument, NULL, OPT_NO_DICT},
+        {"no-references", no_argument, NULL, OPT_NO_REFS},
         {"sign", required_argument, NULL, OPT_SIGN},
         {"split", optional_argument, NULL, OPT_SPLIT},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
@@ -249,6 +252,7 @@ static int run_pack(int argc, char **argv)
             opts.writer.threads = opts.threads;
             break;
         case OPT_NO_DICT: opts.writer.no_dictionaries = true; break;
+        case OPT_NO_REFS: opts.writer.no_references = true; break;
         case OPT_SIGN: sign_key = optarg; break;
         case OPT_SPLIT:
             /* "--split 700M" as well as "--split=700M"; a bare --split means 4G-1. */

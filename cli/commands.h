@@ -21,6 +21,7 @@ extern const panya_command panya_command_transcode;
 extern const panya_command panya_command_validate;
 extern const panya_command panya_command_keygen;
 extern const panya_command panya_command_copy;
+extern const panya_command panya_command_serve;
 extern const panya_command panya_command_diff;
 extern const panya_command panya_command_patch;
 

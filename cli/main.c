@@ -25,6 +25,7 @@ static const panya_command *const commands[] = {
     &panya_command_validate,
     &panya_command_keygen,
     &panya_command_copy,
+    &panya_command_serve,
     &panya_command_diff,
     &panya_command_patch,
     NULL,

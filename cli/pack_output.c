@@ -59,8 +59,10 @@ void pack_print_summary(FILE *out, const char *out_path, const pack_summary *s, 
     if (s->profile_count)
         fprintf(out, "  transcodes: %llu new, %llu from the cache\n",
                (unsigned long long)s->transcodes, (unsigned long long)s->cache_hits);
-    fprintf(out, "  %llu objects (%llu duplicates stored once), %llu dictionaries, %.1f s\n",
+    fprintf(out, "  %llu objects (%llu duplicates stored once, %llu near-duplicates stored "
+                 "against a similar one), %llu dictionaries, %.1f s\n",
            (unsigned long long)s->bundle.objects, (unsigned long long)s->bundle.duplicates,
+           (unsigned long long)s->bundle.referencing_objects,
            (unsigned long long)s->bundle.dictionaries, s->seconds);
     for (size_t i = 0; i < s->figure_count; i++)
         for (size_t v = 0; v < s->figures[i].variant_count; v++) {
@@ -123,10 +125,16 @@ void pack_print_plan(const char *out_path, const pack_summary *s)
     if (s->profile_count)
         printf("  transcodes: %llu needed, %llu in the cache\n", (unsigned long long)s->transcodes,
                (unsigned long long)s->cache_hits);
-    for (size_t p = 0; p < s->profile_count; p++)
-        printf("  profile %-8s media about %s, bundle about %s (stored files as they are)\n",
+    uint64_t all = s->stored_bytes;
+    for (size_t p = 0; p < s->profile_count; p++) {
+        printf("  profile %-8s media about %s, a bundle of it alone about %s\n",
                s->profile_names[p], cli_format_bytes(s->profile_bytes[p], a, sizeof a),
                cli_format_bytes(s->profile_bytes[p] + s->stored_bytes, b, sizeof b));
+        all += s->profile_bytes[p];
+    }
+    if (s->profile_count > 1)
+        printf("  bundle with all %zu profiles about %s (other files counted at their size)\n",
+               s->profile_count, cli_format_bytes(all, a, sizeof a));
     if (!s->profile_count)
         printf("  profile source: every file as it is, bundle at most %s\n",
                cli_format_bytes(s->input_bytes, a, sizeof a));

@@ -145,4 +145,21 @@ int codec_transcode_file(const char *source_path, const codec_profile *profile,
                          const char *output_path, int threads, unsigned flags,
                          codec_result *result, panya_error *err);
 
+/* ---- PDF pages ---- */
+
+#define CODEC_PDF_MAX_PAGES 5000
+
+typedef struct codec_pdf_info {
+    int pages;          /* rendered */
+    int picture_pages;  /* pages that are one big picture (a scan): 80% or more of the page */
+    uint64_t pdf_bytes; /* size of the PDF */
+} codec_pdf_info;
+
+/* Renders every page of the PDF with poppler and cairo, in process, to out_dir/NNNN.png
+ * (page 1 is 0001; long side long_side pixels, white background) and its text to
+ * out_dir/NNNN.txt (UTF-8, possibly empty). An encrypted, damaged or empty PDF is
+ * PANYA_ERR_INVALID naming it. Not thread-safe for the same document. */
+int codec_pdf_render(const char *pdf_path, const char *out_dir, int long_side,
+                     codec_pdf_info *info, panya_error *err);
+
 #endif

@@ -129,3 +129,10 @@ int codec_transcode_file(const char *source_path, const codec_profile *profile,
     return m ? m->transcode_file(source_path, profile, output_path, threads, flags, result, err)
              : -1;
 }
+
+int codec_pdf_render(const char *pdf_path, const char *out_dir, int long_side,
+                     codec_pdf_info *info, panya_error *err)
+{
+    const codecs_module_api *m = api(err);
+    return m ? m->pdf_render(pdf_path, out_dir, long_side, info, err) : -1;
+}

@@ -12,4 +12,5 @@ __attribute__((visibility("default"))) const codecs_module_api panya_codecs_modu
     .probe_file = codec_probe_file,
     .encoder_versions = codec_encoder_versions,
     .transcode_file = codec_transcode_file,
+    .pdf_render = codec_pdf_render,
 };

@@ -6,7 +6,7 @@
 
 #include "codecs/codecs.h"
 
-#define PANYA_CODECS_MODULE_ABI 1
+#define PANYA_CODECS_MODULE_ABI 2
 #define PANYA_CODECS_MODULE_SYMBOL "panya_codecs_module"
 
 typedef struct codecs_module_api {
@@ -23,6 +23,8 @@ typedef struct codecs_module_api {
     int (*transcode_file)(const char *source_path, const codec_profile *profile,
                           const char *output_path, int threads, unsigned flags,
                           codec_result *result, panya_error *err);
+    int (*pdf_render)(const char *pdf_path, const char *out_dir, int long_side,
+                      codec_pdf_info *info, panya_error *err);
 } codecs_module_api;
 
 #endif

@@ -19,6 +19,12 @@ static _Atomic(char *) slots[PANYA_CLEANUP_SLOTS];
 static atomic_bool interrupted;
 static atomic_flag installed = ATOMIC_FLAG_INIT;
 
+static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define HANDLED_COUNT (sizeof handled_signals / sizeof handled_signals[0])
+/* What each signal did before: the dlopen'ed codecs module carries its own copy of this
+ * registry, and its handler hands over to the executable's once its own slots are empty. */
+static struct sigaction previous[HANDLED_COUNT];
+
 int panya_cleanup_add(const char *path)
 {
     char *copy = strdup(path);
@@ -104,12 +110,16 @@ static void on_signal(int sig)
         if (path)
             remove_tree_at(AT_FDCWD, path, 0);
     }
-    /* Default action, then re-raise: the parent sees "killed by SIGINT" as usual. */
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    sigemptyset(&dfl.sa_mask);
-    sigaction(sig, &dfl, NULL);
+    /* The action from before (another copy's handler, or the default), then re-raise: it
+     * runs once this handler returns, and the parent sees "killed by SIGINT" as usual. */
+    struct sigaction next;
+    memset(&next, 0, sizeof next);
+    next.sa_handler = SIG_DFL;
+    sigemptyset(&next.sa_mask);
+    for (size_t i = 0; i < HANDLED_COUNT; i++)
+        if (handled_signals[i] == sig && previous[i].sa_handler != SIG_IGN)
+            next = previous[i];
+    sigaction(sig, &next, NULL);
     errno = saved;
     raise(sig);
 }
@@ -118,15 +128,14 @@ void panya_cleanup_install_handlers(void)
 {
     if (atomic_flag_test_and_set(&installed))
         return;
-    static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
-    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
-        struct sigaction old;
-        if (sigaction(signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+    for (size_t i = 0; i < HANDLED_COUNT; i++) {
+        if (sigaction(handled_signals[i], NULL, &previous[i]) != 0 ||
+            previous[i].sa_handler == SIG_IGN)
             continue;
         struct sigaction act;
         memset(&act, 0, sizeof act);
         act.sa_handler = on_signal;
         sigfillset(&act.sa_mask); /* no second signal while the slots are being emptied */
-        sigaction(signals[i], &act, NULL);
+        sigaction(handled_signals[i], &act, NULL);
     }
 }

@@ -19,7 +19,8 @@ int panya_cleanup_add(const char *path);
 void panya_cleanup_remove(const char *path);
 
 /* Installs the handlers for SIGINT, SIGTERM and SIGHUP (once; later calls do nothing).
- * Signals whose disposition is "ignore" (nohup) are left alone. */
+ * Signals whose disposition is "ignore" (nohup) are left alone. A handler installed before
+ * (the executable's, when this copy lives in the codecs module) runs after this one. */
 void panya_cleanup_install_handlers(void);
 
 #endif

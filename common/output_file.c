@@ -70,6 +70,7 @@ int panya_output_open(panya_output_file *out, const char *final_path, panya_erro
     /* Removed by the SIGINT/SIGTERM handler; a failed registration only loses that. The
      * lock tells a later run's sweep that the file is in use; the kernel drops it when
      * this process ends, however it ends. */
+    panya_cleanup_install_handlers(); /* the codecs module's own copy of the registry */
     panya_cleanup_add(out->temp_path);
     flock(out->fd, LOCK_EX | LOCK_NB);
     /* mkostemp makes the file private (0600); outputs get the usual 0666 less umask. */

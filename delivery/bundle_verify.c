@@ -70,8 +70,12 @@ static bool catalogue_agrees(const panya_bundle *b, const bundle_manifest *m)
                 return false;
             for (size_t i = 0; i < ml->item_count; i++) {
                 panya_item_info item;
-                if (panya_item(b, c, l, i, &item) != PANYA_OK || !same(item.id, ml->items[i].id) ||
-                    !same(item.path, ml->items[i].path))
+                const manifest_item *mi = &ml->items[i];
+                const char *launch = mi->launch ? mi->launch
+                                     : bundle_manifest_find_file(m, mi->path) ? mi->path
+                                                                              : NULL;
+                if (panya_item(b, c, l, i, &item) != PANYA_OK || !same(item.id, mi->id) ||
+                    !same(item.path, mi->path) || !same(item.launch, launch))
                     return false;
             }
         }

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char *title_of(const panya_text *titles, size_t count)
 {
@@ -52,7 +53,10 @@ static int print_catalogue(panya_bundle *bundle)
                 panya_item_info item;
                 if (panya_item(bundle, c, l, i, &item) != PANYA_OK)
                     return 1;
-                printf("    %s %s\n", item.kind, item.path);
+                printf("    %s %s", item.kind, item.path);
+                if (item.launch && strcmp(item.launch, item.path) != 0)
+                    printf(" (opens %s)", item.launch);
+                printf("\n");
             }
         }
     }

@@ -126,9 +126,11 @@ int bundle_catalogue_decode(bundle_catalogue *c, const uint8_t *data, size_t siz
         it->id = string_at(&cur, r, 0);
         it->kind = string_at(&cur, r + 8, 0);
         it->path = string_at(&cur, r + 16, 0);
-        it->first_title = bundle_get_u32(r + 24);
-        it->title_count = bundle_get_u32(r + 28);
-        ok = titles_ok(it->first_title, it->title_count, c->text_count);
+        it->launch = string_at(&cur, r + 24, 1);
+        it->first_title = bundle_get_u32(r + 32);
+        it->title_count = bundle_get_u32(r + 36);
+        ok = titles_ok(it->first_title, it->title_count, c->text_count) &&
+             (!it->launch || panya_path_is_safe(it->launch, strlen(it->launch)));
     }
     for (uint32_t i = 0; i < c->folder_count; i++) {
         c->folders[i] = string_at(&cur, folders + (size_t)i * CATALOGUE_STRING_SIZE, 0);

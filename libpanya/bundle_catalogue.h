@@ -12,7 +12,8 @@
  *   courses  course_count x {string id, grade, subject; u32 first_title, title_count,
  *                            lesson_count}                                      (36)
  *   lessons  lesson_count x {string id; u32 first_title, title_count, item_count} (20)
- *   items    item_count   x {string id, kind, path; u32 first_title, title_count} (32)
+ *   items    item_count   x {string id, kind, path, launch?; u32 first_title, title_count}
+ *                                                                                      (40)
  *   folders  folder_count x string                                               (8)
  *   mimes    variant_count x string, parallel to the path table's variants       (8)
  *   sizes    lesson_count x profile_count x u64 (profile numbers of the path table)
@@ -30,7 +31,7 @@
 #define CATALOGUE_TEXT_SIZE 16
 #define CATALOGUE_COURSE_SIZE 36
 #define CATALOGUE_LESSON_SIZE 20
-#define CATALOGUE_ITEM_SIZE 32
+#define CATALOGUE_ITEM_SIZE 40
 #define CATALOGUE_STRING_SIZE 8
 #define CATALOGUE_ABSENT 0xFFFFFFFFu
 
@@ -50,7 +51,7 @@ typedef struct catalogue_lesson {
 } catalogue_lesson;
 
 typedef struct catalogue_item {
-    const char *id, *kind, *path;
+    const char *id, *kind, *path, *launch; /* launch NULL: none recorded */
     uint32_t first_title, title_count;
 } catalogue_item;
 

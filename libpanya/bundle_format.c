@@ -158,6 +158,7 @@ void bundle_encode_index_entry(const bundle_index_entry *e, uint8_t out[BUNDLE_I
     bundle_put_u64(out + 48, e->size);
     out[56] = e->method;
     put_u16(out + 58, e->dict_id);
+    bundle_put_u32(out + 60, e->reference);
 }
 
 int bundle_decode_index_entry(const uint8_t in[BUNDLE_INDEX_ENTRY_SIZE], bundle_index_entry *e)
@@ -168,7 +169,10 @@ int bundle_decode_index_entry(const uint8_t in[BUNDLE_INDEX_ENTRY_SIZE], bundle_
     e->size = bundle_get_u64(in + 48);
     e->method = in[56];
     e->dict_id = get_u16(in + 58);
-    return in[57] == 0 && all_zero(in + 60, 4) ? 0 : -1;
+    e->reference = bundle_get_u32(in + 60);
+    /* Byte 57 is reserved; bytes 60..63 name a reference for method 2 only. */
+    bool referenced = e->method == BUNDLE_METHOD_REFERENCE;
+    return in[57] == 0 && referenced == (e->reference != 0) ? 0 : -1;
 }
 
 void bundle_encode_dict_entry(const bundle_dict_entry *e, uint8_t out[BUNDLE_DICT_ENTRY_SIZE])

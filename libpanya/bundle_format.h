@@ -30,6 +30,7 @@
 enum bundle_method {
     BUNDLE_METHOD_RAW = 0,
     BUNDLE_METHOD_ZSTD = 1,
+    BUNDLE_METHOD_REFERENCE = 2, /* a zstd frame against another object (format 1.1) */
 };
 
 /* Footer flags. */
@@ -62,6 +63,7 @@ typedef struct bundle_index_entry {
     uint64_t size;
     uint8_t method;   /* enum bundle_method */
     uint16_t dict_id; /* 1-based position in the dictionary table; 0: none */
+    uint32_t reference; /* method 2: 1-based index position of the reference object; else 0 */
 } bundle_index_entry;
 
 typedef struct bundle_dict_entry {

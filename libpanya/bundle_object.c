@@ -1,5 +1,5 @@
-/* Streaming one object out of the bundle: raw or zstd (with its dictionary), checked
- * against its hash. */
+/* Streaming one object out of the bundle: raw, zstd (with its dictionary) or zstd against a
+ * reference object (method 2), checked against its hash. */
 #include "libpanya/bundle_reader_internal.h"
 
 #include "libpanya/sha256.h"
@@ -113,24 +113,96 @@ static int stream_zstd(object_stream *s, uint8_t *in, uint8_t *out, panya_error 
     return status;
 }
 
+/* The decoded bytes of the reference object at 1-based index position `position` (malloc'd,
+ * the caller frees them), from the cache or read and checked against its hash now. */
+static uint8_t *reference_bytes(bundle_reader *r, uint32_t position, panya_error *err)
+{
+    const bundle_index_entry *ref = &r->entries[position - 1];
+    size_t size = (size_t)ref->size, got;
+    uint8_t *bytes = malloc(size ? size : 1);
+    if (!bytes) {
+        panya_error_oom(err);
+        return NULL;
+    }
+    if (object_cache_copy(r->references, position, 0, bytes, size, &got) && got == size)
+        return bytes;
+    free(bytes);
+    panya_error ref_err = {0};
+    if (bundle_reader_load_object(r, ref, OBJECT_REFERENCE_MAX_SIZE, &bytes, &ref_err) != 0) {
+        if (ref_err.code != PANYA_ERR_INVALID)
+            *err = ref_err;
+        else
+            reader_invalid(r, err, "the object it is stored against is damaged");
+        return NULL;
+    }
+    uint8_t *kept;
+    if (object_cache_admits(r->references, size) && (kept = malloc(size ? size : 1))) {
+        memcpy(kept, bytes, size);
+        object_cache_put(r->references, position, kept, size);
+    }
+    return bytes;
+}
+
+/* Method 2: reads the frame, decodes it against its reference (docs/FORMAT.md, "Index") and
+ * emits the result. Only raw and plain zstd objects may be references, so one read costs at
+ * most one other object's decode. */
+static int stream_reference(object_stream *s, panya_error *err)
+{
+    bundle_reader *r = s->r;
+    const bundle_index_entry *e = s->entry;
+    if (e->reference == 0 || e->reference > r->footer.index_count || e->dict_id != 0 ||
+        &r->entries[e->reference - 1] == e ||
+        r->entries[e->reference - 1].method > BUNDLE_METHOD_ZSTD ||
+        e->size > OBJECT_REFERENCE_MAX_SIZE || e->stored_size > OBJECT_REFERENCE_MAX_SIZE ||
+        r->entries[e->reference - 1].size > OBJECT_REFERENCE_MAX_SIZE)
+        return reader_invalid(r, err, "an index entry is damaged (impossible reference object)");
+    uint8_t *reference = reference_bytes(r, e->reference, err);
+    if (!reference)
+        return -1;
+    size_t reference_size = (size_t)r->entries[e->reference - 1].size;
+    uint8_t *frame = malloc(e->stored_size ? (size_t)e->stored_size : 1);
+    uint8_t *plain = malloc(e->size ? (size_t)e->size : 1);
+    int status = (!frame || !plain) ? panya_error_oom(err) : 0;
+    if (status == 0)
+        status = reader_read_at(r, frame, (size_t)e->stored_size, e->offset, err);
+    if (status == 0 && object_reference_decode(reference, reference_size, frame,
+                                               (size_t)e->stored_size, plain,
+                                               (size_t)e->size) != 0)
+        status = reader_invalid(r, err,
+                                "an object does not decompress against its reference (damaged)");
+    for (uint64_t done = 0; status == 0 && done < e->size; done += READ_CHUNK) {
+        uint64_t n = e->size - done < READ_CHUNK ? e->size - done : READ_CHUNK;
+        status = emit(s, plain + done, (size_t)n, err);
+    }
+    free(reference);
+    free(frame);
+    free(plain);
+    return status;
+}
+
 int bundle_reader_read_object(bundle_reader *r, const bundle_index_entry *entry, bundle_sink sink,
                               void *sink_ctx, panya_error *err)
 {
     bool raw = entry->method == BUNDLE_METHOD_RAW;
-    if (entry->method > BUNDLE_METHOD_ZSTD || (raw && entry->stored_size != entry->size) ||
-        (raw && entry->dict_id != 0) ||
+    bool referenced = entry->method == BUNDLE_METHOD_REFERENCE;
+    if (entry->method > BUNDLE_METHOD_REFERENCE || (raw && entry->stored_size != entry->size) ||
+        (raw && entry->dict_id != 0) || (!referenced && entry->reference != 0) ||
         !reader_in_range(entry->offset, entry->stored_size, BUNDLE_HEADER_SIZE,
                          r->footer.index_offset))
         return reader_invalid(r, err, "an index entry is damaged (it points outside the objects)");
     object_stream s = {.r = r, .entry = entry, .sink = sink, .sink_ctx = sink_ctx};
-    uint8_t *in = malloc(READ_CHUNK), *out = raw ? NULL : malloc(READ_CHUNK);
+    bool streamed = !referenced;
+    uint8_t *in = streamed ? malloc(READ_CHUNK) : NULL;
+    uint8_t *out = streamed && !raw ? malloc(READ_CHUNK) : NULL;
     lp_sha256_init(&s.hash);
-    if (!in || (!raw && !out)) {
+    if ((streamed && !in) || (streamed && !raw && !out)) {
         free(in);
         free(out);
         return panya_error_oom(err);
     }
-    int status = raw ? stream_raw(&s, in, err) : stream_zstd(&s, in, out, err);
+    int status = referenced ? stream_reference(&s, err)
+                 : raw      ? stream_raw(&s, in, err)
+                            : stream_zstd(&s, in, out, err);
     free(in);
     free(out);
     uint8_t actual[PANYA_HASH_SIZE];

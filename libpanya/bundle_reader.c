@@ -143,6 +143,10 @@ bundle_reader *bundle_reader_open_fd(int fd, uint64_t base, uint64_t length,
     }
     r->fd = fd;
     pthread_mutex_init(&r->dict_lock, NULL);
+    if (!(r->references = object_cache_new(REFERENCE_CACHE_BYTES))) {
+        panya_error_oom(err);
+        goto fail;
+    }
     struct stat st;
     if (fstat(fd, &st) != 0) {
         panya_error_errno(err, PANYA_ERR_IO, errno, "%s", display_name);
@@ -237,6 +241,7 @@ void bundle_reader_close(bundle_reader *r)
     for (uint64_t d = 0; r->dicts && d < r->footer.dict_count; d++)
         ZSTD_freeDDict(r->dicts[d].ddict);
     pthread_mutex_destroy(&r->dict_lock);
+    object_cache_free(r->references);
     free(r->dicts);
     free(r->entries);
     bundle_catalogue_free(&r->catalogue);

@@ -8,6 +8,8 @@
 #include <zstd.h>
 
 #include "libpanya/bundle_reader.h"
+#include "libpanya/object_cache.h"
+#include "libpanya/object_reference.h"
 
 #define READ_CHUNK (1u << 20)
 #define MAX_MANIFEST_SIZE (256u * 1024 * 1024)
@@ -16,6 +18,9 @@
  * file must not make the reader allocate gigabytes (zstd frames of repeated bytes expand by
  * thousands). Real path tables and catalogues are a fraction of their bundle. */
 #define MAX_TABLE_EXPANSION 16u
+/* Decoded reference objects (method 2) kept for the frames stored against them: the
+ * near-duplicates of one file are usually read together (one lesson, extract, verify). */
+#define REFERENCE_CACHE_BYTES (4 * (size_t)OBJECT_REFERENCE_MAX_SIZE)
 
 enum tables_state { TABLES_NOT_HASHED, TABLES_INTACT, TABLES_DAMAGED };
 
@@ -45,6 +50,7 @@ struct bundle_reader {
     loaded_table path_table_bytes, catalogue_bytes;
     bundle_path_table path_table;
     bundle_catalogue catalogue;
+    object_cache *references; /* decoded reference objects, shared by the threads */
 };
 
 /* Positioned read of exactly len bytes at offset within the bundle. Returns 0 or -1. */

@@ -282,7 +282,7 @@ panya_status panya_item(const panya_bundle *b, size_t course, size_t lesson, siz
     const bundle_catalogue *c = bundle_reader_catalogue(b->reader, NULL);
     const catalogue_item *it = &c->items[l->first_item + item];
     *info = (panya_item_info){it->id, it->kind, it->path, b->texts + it->first_title,
-                              it->title_count};
+                              it->title_count, it->launch};
     return PANYA_OK;
 }
 

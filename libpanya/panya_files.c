@@ -2,6 +2,7 @@
 #include "libpanya/panya_internal.h"
 
 #include "common/mime.h"
+#include "libpanya/sha256.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +23,10 @@ static void describe_entry(const panya_bundle *b, const bundle_index_entry *e,
     memset(info, 0, sizeof *info);
     info->size = e->size;
     memcpy(info->sha256, e->hash, PANYA_HASH_BYTES);
-    info->method = e->method == BUNDLE_METHOD_RAW ? PANYA_STORED_RAW
-                   : e->dict_id                   ? PANYA_STORED_ZSTD_DICT
-                                                  : PANYA_STORED_ZSTD;
+    info->method = e->method == BUNDLE_METHOD_RAW         ? PANYA_STORED_RAW
+                   : e->method == BUNDLE_METHOD_REFERENCE ? PANYA_STORED_ZSTD_REFERENCE
+                   : e->dict_id                           ? PANYA_STORED_ZSTD_DICT
+                                                          : PANYA_STORED_ZSTD;
     info->offset = bundle_reader_base(b->reader) + e->offset;
     info->stored_size = e->stored_size;
     info->object = (uint64_t)(e - bundle_reader_object_at(b->reader, 0));
@@ -121,11 +123,16 @@ static const bundle_index_entry *entry_of(const panya_bundle *b, const panya_fil
     return e;
 }
 
+static size_t info_position(const panya_bundle *b, const bundle_index_entry *e)
+{
+    return (size_t)(e - bundle_reader_object_at(b->reader, 0));
+}
+
 /* Reads and checks a whole object once; remembers success so raw ranges need no re-check. */
 static panya_status check_object(panya_bundle *b, const bundle_index_entry *e,
                                  panya_error_info *err)
 {
-    size_t position = (size_t)(e - bundle_reader_object_at(b->reader, 0));
+    size_t position = info_position(b, e);
     if (atomic_load(&b->checked[position]))
         return PANYA_OK;
     panya_error x = {0};
@@ -141,8 +148,7 @@ panya_status panya_verify_file(panya_bundle *b, const panya_file_info *file,
     const bundle_index_entry *e = entry_of(b, file, err);
     if (!e)
         return PANYA_ERR_USAGE;
-    size_t position = (size_t)(e - bundle_reader_object_at(b->reader, 0));
-    atomic_store(&b->checked[position], 0); /* a verify always reads the bytes again */
+    atomic_store(&b->checked[info_position(b, e)], 0); /* a verify always reads the bytes again */
     return check_object(b, e, err);
 }
 
@@ -212,15 +218,23 @@ panya_status panya_read(panya_bundle *b, const panya_file_info *file, uint64_t o
         return status;
     }
     bool whole = offset == 0 && len >= e->size;
-    if (whole || (b->flags & PANYA_OPEN_CHECK_RAW)) {
-        if ((status = check_object(b, e, err)) != PANYA_OK)
-            return status;
-    }
+    if (!whole && (b->flags & PANYA_OPEN_CHECK_RAW) &&
+        (status = check_object(b, e, err)) != PANYA_OK)
+        return status;
     size_t n = (size_t)(e->size - offset) < len ? (size_t)(e->size - offset) : len;
     panya_error x = {0};
     if (e->offset > bundle_reader_file_size(b->reader) ||
         bundle_reader_pread(b->reader, buf, n, e->offset + offset, &x) != 0)
         return panya_fail(err, &x);
+    if (whole) { /* the whole file in hand: check it without a second read */
+        uint8_t actual[PANYA_HASH_BYTES];
+        lp_sha256_buffer(buf, n, actual);
+        if (memcmp(actual, e->hash, PANYA_HASH_BYTES) != 0)
+            return panya_failf(err, PANYA_ERR_INVALID,
+                               "%s: an object does not match its hash (damaged)",
+                               bundle_reader_name(b->reader));
+        atomic_store(&b->checked[info_position(b, e)], 1);
+    }
     *got = n;
     return PANYA_OK;
 }

@@ -1,9 +1,8 @@
 /* SHA-256 (FIPS 180-4), the library's own: the reader must not need OpenSSL (Android has none
- * in its NDK). Portable C, plus the x86 SHA instructions where the CPU has them. Checked against the NIST vectors and OpenSSL in tests/unit/test_lib_crypto.c. */
+ * in its NDK). Checked against the NIST vectors and OpenSSL in tests/unit/test_lib_crypto.c. */
 #ifndef PANYA_LIBPANYA_SHA256_H
 #define PANYA_LIBPANYA_SHA256_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,8 +20,8 @@ void lp_sha256_update(lp_sha256 *ctx, const void *data, size_t len);
 void lp_sha256_final(lp_sha256 *ctx, uint8_t out[LP_SHA256_SIZE]);
 void lp_sha256_buffer(const void *data, size_t len, uint8_t out[LP_SHA256_SIZE]);
 
-/* Whether to use the CPU's SHA instructions when it has them (the default); off, the portable
- * code runs. For tests that compare both. */
-void lp_sha256_set_accelerated(bool on);
+/* With allowed = 0 the portable code is used even where the CPU has SHA instructions (the
+ * tests check both); 1 picks the fastest the CPU has (the default). */
+void lp_sha256_use_accelerated(int allowed);
 
 #endif

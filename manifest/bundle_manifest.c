@@ -69,6 +69,7 @@ static void free_lesson(manifest_lesson *lesson)
         free(lesson->items[i].id);
         free(lesson->items[i].kind);
         free(lesson->items[i].path);
+        free(lesson->items[i].launch);
         manifest_titles_free(&lesson->items[i].titles);
     }
     free(lesson->items);
@@ -80,6 +81,16 @@ bool manifest_item_uses(const manifest_item *item, const char *path)
 {
     size_t n = strlen(item->path);
     return strncmp(item->path, path, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+int manifest_item_set_launch(manifest_item *item, const char *launch)
+{
+    char *copy = strdup(launch);
+    if (!copy)
+        return -1;
+    free(item->launch);
+    item->launch = copy;
+    return 0;
 }
 
 int manifest_course_remove_lesson(manifest_course *course, size_t index)

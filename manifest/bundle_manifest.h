@@ -47,6 +47,7 @@ typedef struct manifest_item {
     char *id;
     char *kind; /* video, audio, image, document, html, scorm, … */
     char *path; /* a file path, or a folder prefix for a package */
+    char *launch; /* the file a player opens (below path), or NULL: path itself, or none */
     manifest_titles titles;
 } manifest_item;
 
@@ -111,6 +112,9 @@ manifest_item *manifest_lesson_add_item(manifest_lesson *lesson, const char *id,
 /* True when the item uses the file at path: the item's own file, or a file below its folder
  * (a package's root). */
 bool manifest_item_uses(const manifest_item *item, const char *path);
+
+/* Sets the item's launch file (a bundle path below its folder). Returns 0, or -1 (OOM). */
+int manifest_item_set_launch(manifest_item *item, const char *launch);
 
 /* Removes (and frees) the lesson at position index. Returns 0, or -1 when out of range. */
 int manifest_course_remove_lesson(manifest_course *course, size_t index);

@@ -139,6 +139,13 @@ static int read_files(read_context *rc, const xmlNode *files)
                 return -1;
             continue;
         }
+        /* Sorted, no duplicates (docs/FORMAT.md): readers binary-search the files. */
+        if (rc->m->file_count &&
+            strcmp(rc->m->files[rc->m->file_count - 1].path, path) >= 0) {
+            fail_at(rc, n, "files are not sorted by path (or listed twice): '%s'", path);
+            xmlFree(path);
+            return -1;
+        }
         manifest_file *file = bundle_manifest_add_file(rc->m, path, rc->err);
         xmlFree(path);
         if (!file)
@@ -159,7 +166,7 @@ static int read_files(read_context *rc, const xmlNode *files)
 
 static int read_item(read_context *rc, const xmlNode *node, manifest_lesson *lesson)
 {
-    char *id = NULL, *kind = NULL, *path = NULL;
+    char *id = NULL, *kind = NULL, *path = NULL, *launch = NULL;
     int status = -1;
     if (required_attr(rc, node, "id", &id) || required_attr(rc, node, "kind", &kind) ||
         required_attr(rc, node, "path", &path))
@@ -168,13 +175,20 @@ static int read_item(read_context *rc, const xmlNode *node, manifest_lesson *les
         fail_at(rc, node, "unsafe item path '%s'", path);
         goto out;
     }
+    launch = attr(node, "launch");
+    if (launch && (!manifest_path_is_safe(launch) || !manifest_item_uses(
+                       &(manifest_item){.path = path}, launch) || strcmp(launch, path) == 0)) {
+        fail_at(rc, node, "item launch file '%s' is not a file below the item's path", launch);
+        goto out;
+    }
     manifest_item *item = manifest_lesson_add_item(lesson, id, kind, path);
-    if (!item) {
+    if (!item || (launch && manifest_item_set_launch(item, launch) != 0)) {
         panya_error_oom(rc->err);
         goto out;
     }
     status = read_titles(rc, node, &item->titles);
 out:
+    xmlFree(launch);
     xmlFree(id);
     xmlFree(kind);
     xmlFree(path);

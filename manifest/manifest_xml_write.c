@@ -78,6 +78,7 @@ static int write_courses(xmlTextWriterPtr w, const bundle_manifest *m)
                     BAD(write_attr(w, "id", item->id)) ||
                     BAD(write_attr(w, "kind", item->kind)) ||
                     BAD(write_attr(w, "path", item->path)) ||
+                    (item->launch && BAD(write_attr(w, "launch", item->launch))) ||
                     write_titles(w, &item->titles) != 0 || BAD(xmlTextWriterEndElement(w)))
                     return -1;
             }

@@ -127,6 +127,7 @@ static int write_part(pack_state *s, const char *path, bundle_manifest *m, const
     summary->bundle.object_bytes += stats.object_bytes;
     summary->bundle.compressed_objects += stats.compressed_objects;
     summary->bundle.dictionaries += stats.dictionaries;
+    summary->bundle.referencing_objects += stats.referencing_objects;
     summary->bundle.bundle_bytes += stats.bundle_bytes;
     bundle_writer_free(w);
     return status;

@@ -166,7 +166,8 @@ bundle_manifest *pack_split_manifest(const bundle_manifest *whole, const pack_sp
             for (size_t i = 0; i < lesson->item_count; i++) {
                 const manifest_item *item = &lesson->items[i];
                 manifest_item *ic = manifest_lesson_add_item(copy, item->id, item->kind, item->path);
-                if (!ic || copy_titles(&ic->titles, &item->titles) != 0)
+                if (!ic || copy_titles(&ic->titles, &item->titles) != 0 ||
+                    (item->launch && manifest_item_set_launch(ic, item->launch) != 0))
                     goto oom;
             }
         }

@@ -125,7 +125,7 @@ int lesson_model_finish(lesson_model *model, panya_error *err)
                                    "two sources give the same path '%s' (%s and %s)",
                                    model->files[i].bundle_path, model->files[i - 1].disk_path,
                                    model->files[i].disk_path);
-    return 0;
+    return lesson_model_resolve_launches(model, err);
 }
 
 /* The value of the digit at s (ASCII 0-9 or Lao ໐-໙, U+0ED0-U+0ED9: E0 BB 90-99), and its

@@ -44,6 +44,11 @@ int lesson_model_warn(lesson_model *model, const char *fmt, ...)
 /* Orders files by bundle path; two sources giving the same path is an error naming it. */
 int lesson_model_finish(lesson_model *model, panya_error *err);
 
+/* Records each package item's launch file (sources/lesson_launch.c): a SCORM package's first
+ * launchable resource, else the package's index.html. Called by lesson_model_finish, once the
+ * files are sorted. Returns 0 or -1 (OOM). */
+int lesson_model_resolve_launches(lesson_model *model, panya_error *err);
+
 /* Compares names the way people number lessons: "2 Rain" before "10 Wind"; Lao digits
  * (໐-໙) are numbers like 0-9, so "໒ ..." comes before "໑໐ ...". */
 int lesson_name_compare(const char *a, const char *b);

@@ -12,6 +12,8 @@
 
 static const source_reader *const readers[] = {
     &source_reader_scorm,
+    &source_reader_h5p,
+    &source_reader_pdf,
     &source_reader_kpl,
     &source_reader_folder,
     NULL,
@@ -93,9 +95,9 @@ int source_read(const char *path, const char *kind, source_context *ctx, lesson_
     }
     if (kind)
         return panya_error_set(err, PANYA_ERR_USAGE,
-                               "unknown source kind '%s' (scorm, kpl or folder)", kind);
+                               "unknown source kind '%s' (scorm, h5p, pdf, kpl or folder)", kind);
     return panya_error_set(err, PANYA_ERR_USAGE,
-                           "%s: not a SCORM package, a KPL course export or a folder", path);
+                           "%s: not a SCORM package, an H5P package, a PDF, a KPL course export or a folder", path);
 }
 
 /* Names operating systems, file managers and editors leave in folders they touch. */

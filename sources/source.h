@@ -26,6 +26,8 @@ typedef struct source_context {
     bool keep_going;              /* skip broken lessons (recorded in the model) */
     scorm_validate_options scorm; /* how SCORM packages are validated before packing */
     unsigned scorm_packages;      /* SCORM packages validated */
+    unsigned h5p_packages;        /* H5P packages packed */
+    bool h5p_player_added;        /* the shared H5P player is in the model */
     /* The output, never read as input: the bundle itself (when it exists), and its split
      * parts and temporaries, by name, in its folder. */
     dev_t skip_dev;
@@ -61,11 +63,13 @@ typedef struct source_reader {
 } source_reader;
 
 extern const source_reader source_reader_scorm;
+extern const source_reader source_reader_h5p;
+extern const source_reader source_reader_pdf;
 extern const source_reader source_reader_kpl;
 extern const source_reader source_reader_folder;
 
 /* Reads path with the reader named `kind`, or with the first that takes it (SCORM package,
- * then KPL export, then plain folder) when kind is NULL; ctx->reader and ctx->reason say
+ * then H5P package, then PDF, then KPL export, then plain folder) when kind is NULL; ctx->reader and ctx->reason say
  * which and why. Returns 0 or -1. */
 int source_read(const char *path, const char *kind, source_context *ctx, lesson_model *model,
                 panya_error *err);
@@ -119,6 +123,21 @@ int source_add_folder_files(source_context *ctx, const char *folder, const char 
  * an error with the first finding, or, under keep_going, a skipped lesson (returns 1). */
 int source_scorm_add_package(const char *path, const char *bundle_prefix, source_context *ctx,
                              lesson_model *model, char **title, panya_error *err);
+
+/* Validates the H5P package at path (a .h5p zip, or a folder with h5p.json) and adds its
+ * files under bundle_prefix, a generated launch page (bundle_prefix/index.html) and, once per
+ * pack, the shared player (sources/h5p_player.h); *title receives h5p.json's title
+ * (malloc'd). An invalid package is an error naming it and what is wrong, or, under
+ * keep_going, a skipped lesson (returns 1). */
+int source_h5p_add_package(const char *path, const char *bundle_prefix, source_context *ctx,
+                           lesson_model *model, char **title, panya_error *err);
+
+/* Renders the PDF at path to page pictures with a page viewer (bundle_prefix/index.html,
+ * titled title) and, unless it is a scan, adds the PDF itself as a download; notes what it
+ * chose in model. A damaged or encrypted PDF is an error naming it, or, under keep_going, a
+ * skipped lesson (returns 1). */
+int source_pdf_add_document(const char *path, const char *bundle_prefix, source_context *ctx,
+                            lesson_model *model, const char *title, panya_error *err);
 
 /* Whether path is a SCORM package: a folder with imsmanifest.xml, or a .zip with it at its
  * root. Returns 1, 0, or -1 (a zip that cannot be read: err set). */

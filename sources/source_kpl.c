@@ -25,6 +25,7 @@ typedef enum name_class {
     NAME_MEDIA,    /* audio or video by its extension: confirmed by a probe */
     NAME_DOCUMENT, /* stored as it is */
     NAME_PACKAGE,  /* a zip: an HTML or SCORM lesson */
+    NAME_H5P,      /* an H5P package */
 } name_class;
 
 static const char *const document_extensions[] = {
@@ -38,6 +39,8 @@ static name_class classify_name(const char *name)
         return NAME_UNKNOWN;
     if (strcasecmp(dot + 1, "zip") == 0)
         return NAME_PACKAGE;
+    if (strcasecmp(dot + 1, "h5p") == 0)
+        return NAME_H5P;
     for (size_t i = 0; i < sizeof document_extensions / sizeof document_extensions[0]; i++)
         if (strcasecmp(dot + 1, document_extensions[i]) == 0)
             return NAME_DOCUMENT;
@@ -281,6 +284,14 @@ static int add_lesson(course_reader *cr, const char *file, bool is_folder,
         status = package_prefix ? add_package(cr, disk, shown, is_folder, package_prefix, &kind,
                                               &package_title, err)
                                 : panya_error_oom(err);
+    } else if (name == NAME_H5P) {
+        /* Unpacked into a folder named after it, opened by its launch page. */
+        package_prefix = strndup(bundle_path, strlen(bundle_path) - 4);
+        item_path = package_prefix;
+        kind = "h5p";
+        status = package_prefix ? source_h5p_add_package(disk, package_prefix, cr->ctx, cr->model,
+                                                         &package_title, err)
+                                : panya_error_oom(err);
     } else {
         if (name == NAME_DOCUMENT) {
             kind = "document";
@@ -301,7 +312,9 @@ static int add_lesson(course_reader *cr, const char *file, bool is_folder,
         manifest_lesson *lesson = manifest_course_add_lesson(cr->course, id);
         manifest_item *item = lesson ? manifest_lesson_add_item(lesson, id, kind, item_path) : NULL;
         char *title = is_folder ? strdup(file) : lesson_title(file);
-        if (!item || !title) {
+        char *launch = name == NAME_H5P ? source_join(item_path, "index.html") : NULL;
+        if (!item || !title || (name == NAME_H5P && (!launch ||
+                                                     manifest_item_set_launch(item, launch)))) {
             status = panya_error_oom(err);
         } else if (meta && meta->titles.count) {
             for (size_t t = 0; t < meta->titles.count && status == 0; t++)
@@ -311,6 +324,7 @@ static int add_lesson(course_reader *cr, const char *file, bool is_folder,
         } else if (source_add_title(&lesson->titles, package_title ? package_title : title) != 0) {
             status = panya_error_oom(err);
         }
+        free(launch);
         free(title);
         cr->lessons++;
     } else if (status < 0 && cr->ctx->keep_going && err->code == PANYA_ERR_INVALID) {

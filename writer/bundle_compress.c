@@ -9,9 +9,10 @@
 #include <zdict.h>
 #include <zstd.h>
 
+#include "common/thread_pool.h"
+#include "writer/compress_internal.h"
 #include "writer/frame_cache.h"
 #include "writer/object_spool.h"
-#include "common/thread_pool.h"
 
 #define DICT_MIN_OBJECTS 8           /* fewer samples than this train poor dictionaries */
 #define DICT_MIN_SAMPLE_BYTES 16384
@@ -21,118 +22,6 @@
 #define DICT_MAX_CONTENT (1024u * 1024) /* near-duplicate content kept in one dictionary */
 #define DICT_MIN_CONTENT 1024
 
-int bundle_load_source(const char *disk_path, uint64_t size, const uint8_t *hash,
-                       uint8_t **data, panya_error *err)
-{
-    *data = NULL;
-    if (size > SIZE_MAX - 1)
-        return panya_error_set(err, PANYA_ERR_INTERNAL, "%s: too large to hold in memory",
-                               disk_path);
-    int fd = open(disk_path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return panya_error_errno(err, PANYA_ERR_USAGE, errno, "%s", disk_path);
-    uint8_t *buf = malloc(size ? (size_t)size : 1);
-    if (!buf) {
-        close(fd);
-        return panya_error_oom(err);
-    }
-    uint64_t got = 0;
-    while (got < size) {
-        ssize_t n = read(fd, buf + got, (size_t)(size - got));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (uint64_t)n;
-    }
-    uint8_t extra;
-    bool longer = read(fd, &extra, 1) > 0;
-    close(fd);
-    uint8_t actual[PANYA_HASH_SIZE];
-    if (got != size || longer || panya_sha256_buffer(buf, (size_t)size, actual) != 0 ||
-        memcmp(actual, hash, PANYA_HASH_SIZE) != 0) {
-        free(buf);
-        return panya_error_set(err, PANYA_ERR_INVALID, "%s: changed while it was being packed",
-                               disk_path);
-    }
-    *data = buf;
-    return 0;
-}
-
-typedef struct dictionary_class {
-    const char *name;
-    size_t members;
-    uint8_t *dict;
-    size_t dict_size;
-    ZSTD_CDict *estimate_cdict; /* at ESTIMATE_LEVEL, for the decision */
-    ZSTD_CDict *cdict;          /* at the final level, once the dictionary is kept */
-    ZSTD_DDict *ddict;          /* to check cached frames, when there is a frame cache */
-    uint8_t dict_hash[PANYA_HASH_SIZE];
-    uint8_t *stored; /* the dictionary compressed, or NULL when raw is smaller */
-    size_t stored_size;
-    bool keep;
-    int output_index;
-} dictionary_class;
-
-/* Decisions (dictionary or not) are made on fast estimates; only the chosen frame is then
- * made at the final level, so each object is compressed slowly once. */
-#define ESTIMATE_LEVEL 3
-
-typedef struct compress_job_state {
-    const compress_input *in;
-    compress_output *out;
-    size_t *plain_estimate; /* frame size without the dictionary, at ESTIMATE_LEVEL */
-    size_t *dict_estimate;  /* frame size with the class dictionary, or 0 */
-    bool *use_dict;
-    int *class_of;
-    dictionary_class *classes;
-    int level;
-    const char *frame_cache; /* folder of frames kept between packs, or NULL */
-    struct object_spool *spool;
-    bool *incompressible; /* unknown types whose sample did not shrink: stored raw */
-    panya_error *errors; /* one per input, so jobs never share state */
-} compress_job_state;
-
-static uint8_t *compress_frame(const uint8_t *data, size_t len, int level,
-                               const ZSTD_CDict *cdict, size_t *out_size)
-{
-    size_t bound = ZSTD_compressBound(len);
-    uint8_t *frame = malloc(bound);
-    ZSTD_CCtx *cctx = ZSTD_createCCtx();
-    if (!frame || !cctx) {
-        free(frame);
-        ZSTD_freeCCtx(cctx);
-        return NULL;
-    }
-    ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
-    ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 0); /* SHA-256 covers integrity */
-    ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1);
-    if (cdict) {
-        /* Reference the dictionary's tables instead of copying them for every frame: with a
-         * large content dictionary at level 19 the copy costs more than compressing. */
-        ZSTD_CCtx_setParameter(cctx, ZSTD_c_forceAttachDict, ZSTD_dictForceAttach);
-        ZSTD_CCtx_refCDict(cctx, cdict);
-    }
-    size_t n = ZSTD_compress2(cctx, frame, bound, data, len);
-    ZSTD_freeCCtx(cctx);
-    if (ZSTD_isError(n)) {
-        free(frame);
-        return NULL;
-    }
-    *out_size = n;
-    return frame;
-}
-
-/* Loads input i's bytes (from memory or its file); *owned is set when they must be freed. */
-static const uint8_t *input_bytes(const compress_input *in, uint8_t **owned, panya_error *err)
-{
-    *owned = NULL;
-    if (in->memory)
-        return in->memory;
-    if (bundle_load_source(in->disk_path, in->size, in->hash, owned, err) != 0)
-        return NULL;
-    return *owned;
-}
 
 static void estimate_job(void *ctx, size_t i)
 {
@@ -144,16 +33,17 @@ static void estimate_job(void *ctx, size_t i)
     if (s->incompressible[i] || in->size > OBJECT_STREAM_MIN_SIZE)
         return;
     uint8_t *owned;
-    const uint8_t *data = input_bytes(in, &owned, &s->errors[i]);
+    const uint8_t *data = compress_input_bytes(in, &owned, &s->errors[i]);
     if (!data)
         return;
     size_t size = 0;
-    uint8_t *frame = compress_frame(data, (size_t)in->size, ESTIMATE_LEVEL, NULL, &size);
+    uint8_t *frame = compress_frame(data, (size_t)in->size, ESTIMATE_LEVEL, NULL, NULL, 0, &size);
     s->plain_estimate[i] = frame ? size : (size_t)in->size;
     free(frame);
     const dictionary_class *cls = &s->classes[s->class_of[i]];
     if (frame && cls->estimate_cdict) {
-        frame = compress_frame(data, (size_t)in->size, ESTIMATE_LEVEL, cls->estimate_cdict, &size);
+        frame = compress_frame(data, (size_t)in->size, ESTIMATE_LEVEL, cls->estimate_cdict,
+                               NULL, 0, &size);
         s->dict_estimate[i] = frame ? size : 0;
         free(frame);
     }
@@ -166,13 +56,26 @@ static void final_job(void *ctx, size_t i)
 {
     compress_job_state *s = ctx;
     const compress_input *in = &s->in[i];
+    if (s->reference && s->reference[i] >= 0) {
+        uint8_t *owned;
+        const uint8_t *data = compress_input_bytes(in, &owned, &s->errors[i]);
+        size_t size;
+        uint8_t *frame = data ? compress_reference_frame(s, i, data, &size) : NULL;
+        free(owned);
+        uint64_t offset;
+        if (frame && size < in->size &&
+            object_spool_put(s->spool, frame, size, &offset, &s->errors[i]) == 0)
+            s->out[i] = (compress_output){true, offset, size, -1, s->reference[i]};
+        free(frame);
+        return;
+    }
     if (s->incompressible[i])
         return;
     if (in->size > OBJECT_STREAM_MIN_SIZE) {
         uint64_t offset, size;
         if (object_spool_compress_stream(s->spool, in, s->level, &offset, &size,
                                          &s->errors[i]) == 0 && size < in->size)
-            s->out[i] = (compress_output){true, offset, size, -1};
+            s->out[i] = (compress_output){true, offset, size, -1, -1};
         return;
     }
     const dictionary_class *cls = &s->classes[s->class_of[i]];
@@ -184,10 +87,10 @@ static void final_job(void *ctx, size_t i)
                                      cdict ? cls->ddict : NULL, s->level, &size);
     if (!frame) {
         uint8_t *owned;
-        const uint8_t *data = input_bytes(in, &owned, &s->errors[i]);
+        const uint8_t *data = compress_input_bytes(in, &owned, &s->errors[i]);
         if (!data)
             return;
-        frame = compress_frame(data, (size_t)in->size, s->level, cdict, &size);
+        frame = compress_frame(data, (size_t)in->size, s->level, cdict, NULL, 0, &size);
         free(owned);
         if (frame)
             frame_cache_put(s->frame_cache, in->hash, dict_hash, s->level, frame, size);
@@ -202,7 +105,7 @@ static void final_job(void *ctx, size_t i)
     }
     uint64_t offset;
     if (object_spool_put(s->spool, frame, size, &offset, &s->errors[i]) == 0)
-        s->out[i] = (compress_output){true, offset, size, cdict ? cls->output_index : -1};
+        s->out[i] = (compress_output){true, offset, size, cdict ? cls->output_index : -1, -1};
     free(frame);
 }
 
@@ -297,7 +200,7 @@ static int train_class(dictionary_class *cls, int c, const compress_input *in, s
         if (!sample && !as_content)
             continue;
         uint8_t *owned;
-        const uint8_t *data = input_bytes(&in[i], &owned, err);
+        const uint8_t *data = compress_input_bytes(&in[i], &owned, err);
         if (!data)
             goto fail;
         if (sample) {
@@ -350,7 +253,7 @@ static int train_class(dictionary_class *cls, int c, const compress_input *in, s
     cls->stored = frame_cache_get(frame_cache, cls->dict_hash, got, NULL, NULL, level,
                                   &cls->stored_size);
     if (!cls->stored &&
-        (cls->stored = compress_frame(cls->dict, got, level, NULL, &cls->stored_size)))
+        (cls->stored = compress_frame(cls->dict, got, level, NULL, NULL, 0, &cls->stored_size)))
         frame_cache_put(frame_cache, cls->dict_hash, NULL, level, cls->stored, cls->stored_size);
     if (cls->stored && cls->stored_size >= got) {
         free(cls->stored);
@@ -377,7 +280,7 @@ static void choose_dictionaries(compress_job_state *s, size_t count, size_t clas
             continue;
         uint64_t plain = 0, with = cls->stored ? cls->stored_size : cls->dict_size;
         for (size_t i = 0; i < count; i++) {
-            if (s->class_of[i] != (int)c)
+            if (s->class_of[i] != (int)c || (s->reference && s->reference[i] >= 0))
                 continue;
             plain += s->plain_estimate[i];
             bool gains = s->dict_estimate[i] && s->dict_estimate[i] < s->plain_estimate[i];
@@ -385,20 +288,22 @@ static void choose_dictionaries(compress_job_state *s, size_t count, size_t clas
         }
         cls->keep = with < plain;
         for (size_t i = 0; i < count; i++)
-            if (s->class_of[i] == (int)c)
+            if (s->class_of[i] == (int)c && !(s->reference && s->reference[i] >= 0))
                 s->use_dict[i] = cls->keep && s->dict_estimate[i] &&
                                  s->dict_estimate[i] < s->plain_estimate[i];
     }
 }
 
 int bundle_compress_objects(const compress_input *in, size_t count, int level, int threads,
-                            bool train_dictionaries, const char *frame_cache,
-                            struct object_spool *spool, compress_output *out,
-                            compress_dictionary **dicts, size_t *dict_count, panya_error *err)
+                            bool train_dictionaries, bool use_references,
+                            const char *frame_cache, struct object_spool *spool,
+                            compress_output *out, compress_dictionary **dicts,
+                            size_t *dict_count, panya_error *err)
 {
     *dicts = NULL;
     *dict_count = 0;
-    memset(out, 0, count * sizeof *out);
+    for (size_t i = 0; i < count; i++)
+        out[i] = (compress_output){.dict_index = -1, .reference = -1};
     if (count == 0)
         return 0;
     int status = -1;
@@ -448,6 +353,8 @@ int bundle_compress_objects(const compress_input *in, size_t count, int level, i
             goto done;
         }
     }
+    if (use_references && compress_choose_references(&s, count, threads, err) != 0)
+        goto done;
     choose_dictionaries(&s, count, class_count);
     size_t kept = 0;
     for (size_t c = 0; c < class_count; c++) {
@@ -462,7 +369,7 @@ int bundle_compress_objects(const compress_input *in, size_t count, int level, i
             goto done;
         }
     }
-    thread_pool_run(count, threads, final_job, &s);
+    thread_pool_run(count, compress_threads_within_budget(threads, level), final_job, &s);
     for (size_t i = 0; i < count; i++) {
         if (s.errors[i].code) {
             *err = s.errors[i];
@@ -491,7 +398,8 @@ int bundle_compress_objects(const compress_input *in, size_t count, int level, i
     status = 0;
 done:
     if (status != 0)
-        memset(out, 0, count * sizeof *out);
+        for (size_t i = 0; i < count; i++)
+            out[i] = (compress_output){.dict_index = -1, .reference = -1};
     for (size_t c = 0; c < class_count; c++) {
         free(classes[c].dict);
         free(classes[c].stored);
@@ -503,6 +411,7 @@ done:
     free(s.plain_estimate);
     free(s.dict_estimate);
     free(s.use_dict);
+    free(s.reference);
     free(s.errors);
     free(s.incompressible);
     return status;

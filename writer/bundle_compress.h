@@ -26,6 +26,8 @@ typedef struct compress_output {
     uint64_t spool_offset; /* where its zstd frame waits in the spool (writer/object_spool.h) */
     uint64_t size;         /* frame size */
     int dict_index;        /* position in the dictionary list, or -1 */
+    long reference;        /* input whose bytes the frame was made against (method 2), or -1;
+                              that input's own output never has a reference */
 } compress_output;
 
 typedef struct compress_dictionary {
@@ -37,14 +39,17 @@ typedef struct compress_dictionary {
 
 struct object_spool;
 
-/* Compresses every input into the spool; out[i] receives input i's result. Dictionaries that were kept
- * are returned in *dicts (malloc'd, *dict_count entries, in a deterministic order).
- * frame_cache (or NULL) is a folder of frames kept between packs (packer/frame_cache.h).
- * Returns 0 or -1 (a source changed or could not be read, OOM). */
+/* Compresses every input into the spool; out[i] receives input i's result. Dictionaries
+ * that were kept are returned in *dicts (malloc'd, *dict_count entries, in a deterministic
+ * order). With use_references, a near-duplicate of another input is compressed against it
+ * when that is smaller (writer/reference_select.h). frame_cache (or NULL) is a folder of
+ * frames kept between packs (writer/frame_cache.h). Returns 0 or -1 (a source changed or
+ * could not be read, OOM). */
 int bundle_compress_objects(const compress_input *in, size_t count, int level, int threads,
-                            bool train_dictionaries, const char *frame_cache,
-                            struct object_spool *spool, compress_output *out,
-                            compress_dictionary **dicts, size_t *dict_count, panya_error *err);
+                            bool train_dictionaries, bool use_references,
+                            const char *frame_cache, struct object_spool *spool,
+                            compress_output *out, compress_dictionary **dicts,
+                            size_t *dict_count, panya_error *err);
 
 /* Reads `size` bytes of disk_path and checks them against `hash`; the source changing
  * since it was added is PANYA_ERR_INVALID. *data is malloc'd. Returns 0 or -1. */

@@ -267,6 +267,23 @@ static int write_table(panya_output_file *out, table_encoder encode, const bundl
     return status;
 }
 
+/* Turns each entry's reference from a writer object number + 1 (set by write_objects) into
+ * the 1-based position of that object in the sorted index. */
+static int name_references(const bundle_writer *w, bundle_index_entry *entries,
+                           panya_error *err)
+{
+    size_t *position = malloc((w->count ? w->count : 1) * sizeof *position);
+    if (!position)
+        return panya_error_oom(err);
+    for (size_t p = 0; p < w->count; p++)
+        position[find_object(w, entries[p].hash)] = p;
+    for (size_t p = 0; p < w->count; p++)
+        if (entries[p].reference)
+            entries[p].reference = (uint32_t)(position[entries[p].reference - 1] + 1);
+    free(position);
+    return 0;
+}
+
 static int encode_catalogue(const bundle_manifest *m, const bundle_index_entry *entries,
                             size_t count, uint8_t **out, size_t *len, panya_error *err)
 {
@@ -314,6 +331,8 @@ static int write_tables(bundle_writer *w, panya_output_file *out, const bundle_m
     for (size_t i = 0; i < w->count; i++)
         entries[i] = w->objects[i].entry;
     qsort(entries, w->count, sizeof *entries, compare_entries);
+    if (name_references(w, entries, err) != 0)
+        goto out;
     if (m && write_binary_tables(out, m, entries, w->count, &footer, err) != 0)
         goto out;
     size_t table_len = 0;
@@ -343,8 +362,8 @@ out:
 
 /* Lays out and writes dictionaries and objects; fills each object's index entry. */
 static int write_objects(bundle_writer *w, panya_output_file *out, object_spool *spool,
-                         compress_output *compressed,
-                         const size_t *compressible_of, const compress_dictionary *dicts,
+                         compress_output *compressed, const size_t *compressible_of,
+                         const size_t *object_of, const compress_dictionary *dicts,
                          bundle_dict_entry *dict_entries, size_t dict_count, panya_error *err)
 {
     for (size_t d = 0; d < dict_count; d++) {
@@ -366,8 +385,11 @@ static int write_objects(bundle_writer *w, panya_output_file *out, object_spool 
         memcpy(e->hash, o->hash, PANYA_HASH_SIZE);
         e->size = o->size;
         if (c && c->compressed) {
-            e->method = BUNDLE_METHOD_ZSTD;
+            e->method = c->reference >= 0 ? BUNDLE_METHOD_REFERENCE : BUNDLE_METHOD_ZSTD;
             e->dict_id = (uint16_t)(c->dict_index + 1);
+            /* An object number for now: write_tables turns it into an index position. */
+            e->reference = c->reference >= 0 ? (uint32_t)(object_of[c->reference] + 1) : 0;
+            w->stats.referencing_objects += c->reference >= 0;
             e->offset = out->written;
             e->stored_size = c->size;
             if (object_spool_copy(spool, c->spool_offset, c->size, out, err) != 0)
@@ -377,6 +399,7 @@ static int write_objects(bundle_writer *w, panya_output_file *out, object_spool 
         }
         e->method = BUNDLE_METHOD_RAW;
         e->dict_id = 0;
+        e->reference = 0;
         if (o->size >= BUNDLE_ALIGN_MIN_SIZE &&
             panya_output_write_zeros(out, bundle_align(out->written) - out->written, err) != 0)
             return -1;
@@ -394,6 +417,7 @@ static int finish(bundle_writer *w, const char *out_path, const bundle_manifest 
 {
     size_t compressible = 0;
     size_t *compressible_of = malloc((w->count ? w->count : 1) * sizeof *compressible_of);
+    size_t *object_of = malloc((w->count ? w->count : 1) * sizeof *object_of);
     compress_input *inputs = calloc(w->count ? w->count : 1, sizeof *inputs);
     compress_output *outputs = calloc(w->count ? w->count : 1, sizeof *outputs);
     compress_dictionary *dicts = NULL;
@@ -402,7 +426,7 @@ static int finish(bundle_writer *w, const char *out_path, const bundle_manifest 
     panya_output_file out = {.fd = -1};
     object_spool *spool = NULL;
     int status = -1;
-    if (!compressible_of || !inputs || !outputs) {
+    if (!compressible_of || !object_of || !inputs || !outputs) {
         panya_error_oom(err);
         goto done;
     }
@@ -416,6 +440,7 @@ static int finish(bundle_writer *w, const char *out_path, const bundle_manifest 
         if (!mime_type_is_compressible(o->mime) || o->size == 0)
             continue;
         compressible_of[i] = compressible;
+        object_of[compressible] = i;
         inputs[compressible++] = (compress_input){
             .hash = o->hash,
             .size = o->size,
@@ -427,7 +452,9 @@ static int finish(bundle_writer *w, const char *out_path, const bundle_manifest 
     }
     if (bundle_compress_objects(inputs, compressible, w->options.compression_level,
                                 w->options.threads, !w->options.no_dictionaries,
-                                w->options.frame_cache, spool, outputs,
+                                /* format 1.0 (no model) has no reference frames */
+                                m && !w->options.no_references, w->options.frame_cache, spool,
+                                outputs,
                                 &dicts, &dict_count, err) != 0)
         goto done;
     dict_entries = calloc(dict_count ? dict_count : 1, sizeof *dict_entries);
@@ -440,8 +467,8 @@ static int finish(bundle_writer *w, const char *out_path, const bundle_manifest 
     uint8_t header[BUNDLE_HEADER_SIZE];
     bundle_encode_header(header, m ? BUNDLE_FORMAT_MINOR : 0);
     if (panya_output_write(&out, header, sizeof header, err) != 0 ||
-        write_objects(w, &out, spool, outputs, compressible_of, dicts, dict_entries, dict_count,
-                      err) ||
+        write_objects(w, &out, spool, outputs, compressible_of, object_of, dicts, dict_entries,
+                      dict_count, err) ||
         write_tables(w, &out, m, manifest, manifest_len, dict_entries, dict_count, err)) {
         panya_output_abort(&out);
         goto done;
@@ -460,6 +487,7 @@ done:
     free(outputs);
     free(inputs);
     free(compressible_of);
+    free(object_of);
     return status;
 }
 

@@ -19,6 +19,8 @@ typedef struct bundle_writer_options {
     int compression_level;   /* zstd level for text; 0 means the default (19) */
     int threads;             /* compression threads; 0 means one per core */
     bool no_dictionaries;    /* skip dictionary training (faster, usually larger) */
+    bool no_references;      /* never store a near-duplicate against another object (the
+                                format 1.0 layout; larger on collections of packages) */
     /* Ed25519 private key (packer/bundle_sign.h) to sign the manifest with; NULL: unsigned */
     const struct bundle_key *signing_key;
     uint32_t part_number, part_count; /* one part of a split pack (1-based); 0, 0 when whole */
@@ -30,6 +32,7 @@ typedef struct bundle_writer_stats {
     uint64_t duplicates;     /* adds that matched an object already stored */
     uint64_t object_bytes;   /* uncompressed bytes of the distinct objects */
     uint64_t compressed_objects;
+    uint64_t referencing_objects; /* stored as a frame against another object (method 2) */
     uint64_t dictionaries;
     uint64_t bundle_bytes;   /* size of the finished file */
 } bundle_writer_stats;

@@ -70,6 +70,15 @@ static void put_string(catalogue_writer *w, buffer *b, const char *s)
         memcpy(p, s, n + 1);
 }
 
+/* What a player opens first: a file item is its own launch file; a package's is the page its
+ * source reader found (absent when none is known). */
+static const char *item_launch(const bundle_manifest *m, const manifest_item *item)
+{
+    if (item->launch)
+        return item->launch;
+    return bundle_manifest_find_file(m, item->path) ? item->path : NULL;
+}
+
 /* Appends titles to the text table; writes {first, count} into b. */
 static void put_titles(catalogue_writer *w, buffer *b, const manifest_titles *titles)
 {
@@ -145,6 +154,7 @@ int bundle_catalogue_build(const bundle_manifest *m, uint8_t **out, size_t *len,
                 put_string(&w, &w.items, item->id);
                 put_string(&w, &w.items, item->kind);
                 put_string(&w, &w.items, item->path);
+                put_string(&w, &w.items, item_launch(m, item));
                 put_titles(&w, &w.items, &item->titles);
             }
         }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_estimateCCtxSize: stable for years */
+#include <zstd.h>
 
 #include "common/hash.h"
 
@@ -232,4 +234,14 @@ bool object_looks_incompressible(const compress_input *in)
     free(frame);
     free(owned);
     return incompressible;
+}
+
+int compress_threads_within_budget(int threads, int level)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int wanted = threads > 0 ? threads : cores > 0 ? (int)cores : 1;
+    /* A job holds one context and, below the streaming size, the object and its frame. */
+    size_t per_job = ZSTD_estimateCCtxSize(level) + 2 * (size_t)OBJECT_STREAM_MIN_SIZE;
+    size_t fit = COMPRESS_MEMORY_BUDGET / per_job;
+    return fit < 1 ? 1 : (size_t)wanted > fit ? (int)fit : wanted;
 }

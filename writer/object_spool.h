@@ -11,7 +11,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <zstd.h>
 
 #include "common/error.h"
 #include "common/output_file.h"
@@ -46,5 +45,13 @@ int object_spool_copy(object_spool *spool, uint64_t offset, uint64_t len,
  * spend minutes on for no gain. Small objects and unreadable files answer false (the
  * real compression then reports the error). */
 bool object_looks_incompressible(const compress_input *in);
+
+/* Bytes the compression threads may use together (zstd contexts plus the objects they hold):
+ * pack memory must not grow with the number of cores either. */
+#define COMPRESS_MEMORY_BUDGET (384u * 1024 * 1024)
+
+/* How many of `threads` (0: one per core) may compress at `level` at once within
+ * COMPRESS_MEMORY_BUDGET; at least 1. */
+int compress_threads_within_budget(int threads, int level);
 
 #endif

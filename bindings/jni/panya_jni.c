@@ -176,7 +176,7 @@ JNIEXPORT jobjectArray JNICALL Java_la_panya_Bundle_nativeCourse(JNIEnv *env, jc
     return string_array(env, values, 4);
 }
 
-/* {id, title lo, title en, then kind and path of each item}. */
+/* {id, title lo, title en, then kind, path and launch file of each item}. */
 JNIEXPORT jobjectArray JNICALL Java_la_panya_Bundle_nativeLesson(JNIEnv *env, jclass cls,
                                                                  jlong handle, jint c, jint l)
 {
@@ -188,7 +188,7 @@ JNIEXPORT jobjectArray JNICALL Java_la_panya_Bundle_nativeLesson(JNIEnv *env, jc
         throw_status(env, status, "no such lesson");
         return NULL;
     }
-    jsize count = (jsize)(3 + 2 * info.item_count);
+    jsize count = (jsize)(3 + 3 * info.item_count);
     jobjectArray out = (*env)->NewObjectArray(env, count,
                                               (*env)->FindClass(env, "java/lang/String"), NULL);
     if (!out)
@@ -204,8 +204,10 @@ JNIEXPORT jobjectArray JNICALL Java_la_panya_Bundle_nativeLesson(JNIEnv *env, jc
             throw_status(env, PANYA_ERR_INVALID, "damaged catalogue");
             return NULL;
         }
-        (*env)->SetObjectArrayElement(env, out, (jsize)(3 + 2 * i), string_or_null(env, item.kind));
-        (*env)->SetObjectArrayElement(env, out, (jsize)(4 + 2 * i), string_or_null(env, item.path));
+        (*env)->SetObjectArrayElement(env, out, (jsize)(3 + 3 * i), string_or_null(env, item.kind));
+        (*env)->SetObjectArrayElement(env, out, (jsize)(4 + 3 * i), string_or_null(env, item.path));
+        (*env)->SetObjectArrayElement(env, out, (jsize)(5 + 3 * i),
+                                      string_or_null(env, item.launch));
     }
     return out;
 }

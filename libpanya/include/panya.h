@@ -108,7 +108,7 @@ typedef struct panya_facts {
     uint64_t file_count;     /* paths (each with one variant per profile) */
     unsigned part_number, part_count; /* this is part k of n of a split pack; 0, 0 if whole */
     int is_signed;           /* 1 when a signature block is present (not yet checked!) */
-    char key_id[PANYA_KEY_ID_CHARS];                  /* signer's key id, "" unsigned */
+    char key_id[PANYA_KEY_ID_CHARS]; /* signer's key id; "" unsigned or block damaged */
     uint8_t signer_public_key[PANYA_PUBLIC_KEY_BYTES]; /* zeros when unsigned */
     int has_catalogue;       /* 0 for format 1.0 bundles: the four fields below are NULL/0 */
     const char *pack_id, *pack_version;
@@ -151,6 +151,9 @@ typedef struct panya_item_info {
                            a folder prefix ending without '/' for a whole package */
     const panya_text *titles;
     size_t title_count;
+    const char *launch; /* the file a player opens first, per profile through panya_find: a
+                           package's launch page (SCORM resource href, index.html), the file
+                           itself for a file item; NULL when the pack names none */
 } panya_item_info;
 
 PANYA_API size_t panya_profile_count(const panya_bundle *bundle);
@@ -175,7 +178,9 @@ PANYA_API const char *panya_folder(const panya_bundle *bundle, size_t index);
 typedef enum panya_stored_method {
     PANYA_STORED_RAW = 0,       /* the bytes as they are: offset/size locate them in the file */
     PANYA_STORED_ZSTD = 1,      /* one zstd frame */
-    PANYA_STORED_ZSTD_DICT = 2, /* one zstd frame needing a dictionary (or another object) */
+    PANYA_STORED_ZSTD_DICT = 2, /* one zstd frame needing a dictionary */
+    PANYA_STORED_ZSTD_REFERENCE = 3, /* one zstd frame made against another object (a near-
+                                        duplicate, format 1.1): reading it decodes that one too */
 } panya_stored_method;
 
 typedef struct panya_file_info {

@@ -100,6 +100,22 @@ done
 [ -e "$WORK/target/escaped.txt" ] || [ -e "$WORK/escaped.txt" ] || [ -e /tmp/panya-absolute-escape.txt ] &&
     fail "a file was written outside the target folder"
 
+# A manifest whose files are out of order (readers binary-search them): refused.
+printf 'a\n' >"$WORK/a.txt"
+cat >"$WORK/unsorted.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<bundle xmlns="urn:panya:bundle:1" format="1" id="unsorted" version="1">
+  <files>
+    <file path="z.txt"><variant profile="source" mime="text/plain" size="6" sha256="$hash"/></file>
+    <file path="a.txt"><variant profile="source" mime="text/plain" size="2" sha256="$(sha256sum "$WORK/a.txt" | cut -d' ' -f1)"/></file>
+  </files>
+</bundle>
+XML
+"$CRAFT_BUNDLE" "$WORK/unsorted.panya" "$WORK/unsorted.xml" "$src/lesson-b/notes.txt" "$WORK/a.txt" ||
+    fail "craft failed"
+expect_exit 1 "$PANYA" verify "$WORK/unsorted.panya"
+expect_in "$WORK/out" "not sorted by path"
+
 # A symbolic link planted inside the target folder is not followed.
 mkdir -p "$WORK/planted" "$WORK/elsewhere"
 ln -s "$WORK/elsewhere" "$WORK/planted/lesson-a"

@@ -53,7 +53,7 @@ cc -std=c99 -Wall -Wextra -Werror "${san[@]}" "$PANYA_SOURCE_ROOT/examples/panya
 expect_exit 0 "$WORK/panya-catalogue" "$WORK/b.panya"
 expect_in "$WORK/out" "ຄະນິດສາດ"
 expect_in "$WORK/out" "format 1.1"
-expect_in "$WORK/out" "html ຄະນິດສາດ/2 ຮູບຮ່າງ"
+expect_in "$WORK/out" "html ຄະນິດສາດ/2 ຮູບຮ່າງ (opens $page)"
 expect_exit 0 "$WORK/panya-catalogue" "$WORK/b.panya" "$page"
 cmp -s "$WORK/out" "$WORK/page.want" || fail "example's copy of the page differs from panya cat"
 expect_exit 1 "$WORK/panya-catalogue" "$WORK/b.panya" "no/such.html"
@@ -82,6 +82,7 @@ if command -v javac >/dev/null && command -v java >/dev/null; then
         "$WORK/outer.bin" 12345 "$(stat -c %s "$WORK/b.panya")" "$page" "$WORK/page.want" \
         "$media" "$WORK/media.want"
     expect_in "$WORK/out" "course"
+    expect_in "$WORK/out" "opens $page"
     expect_in "$WORK/out" "media $media: offset"
 else
     echo "no JDK (javac, java): JNI part skipped"

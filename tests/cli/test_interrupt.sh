@@ -45,7 +45,7 @@ expect_exit 0 "$PANYA" pack lesson -o outdir/l.panya --profile source --level 3 
 # when that entry is made again.
 if [ -n "${PANYA_CODECS:-}" ] && [ -e "${PANYA_CODECS:-}" ]; then
     export PANYA_CODECS
-    mkdir -p media
+    mkdir -p media longer
     python3 - <<'PY'
 import struct, math
 rate, n = 8000, 8000
@@ -61,6 +61,21 @@ PY
     rm -f "$entry" "${entry%.out}.meta"
     expect_exit 0 "$PANYA" pack media -o m.panya --cache cache -q
     [ ! -e "$stale" ] || fail "stale cache temporary not swept"
+    # SIGTERM in the middle of a transcode: the partial cache entry (written by the codecs
+    # module, which keeps its own list of temporaries) goes too.
+    ffmpeg -nostdin -loglevel error -f lavfi -i "sine=frequency=660:duration=20" \
+        -ar 44100 longer/tone.wav 2>/dev/null || python3 - <<'PY'
+import struct, math, os
+os.makedirs('longer', exist_ok=True)
+rate, n = 44100, 44100 * 20
+pcm = b''.join(struct.pack('<h', int(8000 * math.sin(i / 8))) for i in range(n))
+open('longer/tone.wav', 'wb').write(b'RIFF' + struct.pack('<I', 36 + len(pcm)) + b'WAVEfmt '
+    + struct.pack('<IHHIIHH', 16, 1, 1, rate, rate * 2, 2, 16) + b'data' + struct.pack('<I', len(pcm)) + pcm)
+PY
+    mkdir killcache
+    expect_exit 143 env LD_PRELOAD="$PANYA_FAULT_SHIM" PANYA_FAULT_DIR="$WORK/killcache" \
+        PANYA_FAULT_SIGNAL_AFTER=20000 "$PANYA" pack longer -o longer.panya --cache killcache -q
+    [ -z "$(temps killcache)" ] || fail "SIGTERM left a partial cache entry: $(temps killcache)"
     # A cache on a full disk costs the cache, not the pack (review finding 24).
     mkdir fullcache
     expect_exit 0 env LD_PRELOAD="$PANYA_FAULT_SHIM" PANYA_FAULT_DIR="$WORK/fullcache" \

@@ -19,6 +19,10 @@ expect_exit 0 pack "$samples" -o "$WORK/samples.panya" --report "$WORK/cold.json
 expect_in "$WORK/out" "3 courses, 7 lessons"
 expect_in "$WORK/out" "profile small"
 expect_exit 0 "$PANYA" verify "$WORK/samples.panya"
+# Each package item names the page a player opens first: the SCORM package's first SCO.
+"$PANYA" inspect --manifest "$WORK/samples.panya" >"$WORK/samples.xml"
+grep -q 'kind="scorm"[^>]*launch="scorm2004-water-cycle/evaporation.html"' "$WORK/samples.xml" ||
+    fail "the SCORM item's launch is not its first SCO's page: $(grep 'kind="scorm"' "$WORK/samples.xml")"
 expect_exit 0 "$PANYA" inspect --json "$WORK/samples.panya"
 cp "$WORK/out" "$WORK/inspect.json"
 python3 - "$WORK/inspect.json" "$WORK/cold.json" <<'PY' || fail "variants per profile"

@@ -169,6 +169,7 @@ expect_in "$WORK/out" "read as kpl"
 expect_in "$WORK/out" "lesson ດົນຕີ/4: 4 ພາບ (video)"
 expect_in "$WORK/out" "transcodes: 10 needed, 0 in the cache"
 expect_in "$WORK/out" "profile small"
+expect_in "$WORK/out" "bundle with all 2 profiles about"
 [ -e "$WORK/dry.panya" ] && fail "--dry-run wrote the bundle"
 [ -e "$WORK/drycache" ] && fail "--dry-run created the cache"
 expect_exit 0 "$PANYA" pack "$WORK/media" -o "$WORK/dry.panya" --dry-run --cache "$WORK/cache" --profile low

@@ -104,7 +104,8 @@ static void round_trip_reads_every_object(void **state)
     for (int i = 0; i < LESSONS; i++) {
         const bundle_index_entry *e = bundle_reader_find(r, hashes[i]);
         assert_non_null(e);
-        assert_int_equal(e->method, BUNDLE_METHOD_ZSTD);
+        /* The lessons are near-duplicates: some are stored against another one. */
+        assert_true(e->method == BUNDLE_METHOD_ZSTD || e->method == BUNDLE_METHOD_REFERENCE);
         assert_true(e->stored_size < e->size);
         uint8_t *data;
         assert_int_equal(bundle_reader_load_object(r, e, 1 << 20, &data, &err), 0);

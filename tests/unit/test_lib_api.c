@@ -234,7 +234,15 @@ static void test_damage(void **state)
     panya_bundle *b = open_ok(f->bundle, 0);
     panya_file_info page, video;
     panya_error_info e;
-    assert_int_equal(panya_find(b, "maths/page000.html", NULL, &page, &e), PANYA_OK);
+    /* A page stored against another one (a near-duplicate): no other file depends on it,
+     * so damage to it is damage to it alone. */
+    char page_path[64];
+    for (int i = 0;; i++) {
+        snprintf(page_path, sizeof page_path, "maths/page%03d.html", i);
+        assert_int_equal(panya_find(b, page_path, NULL, &page, &e), PANYA_OK);
+        if (page.method == PANYA_STORED_ZSTD_REFERENCE)
+            break;
+    }
     assert_int_equal(panya_find(b, "maths/video.mp4", NULL, &video, &e), PANYA_OK);
     panya_close(b);
     char copy[600];
@@ -262,7 +270,7 @@ static void test_damage(void **state)
     assert_int_equal(calls, report.objects_checked);
     assert_int_equal(report.objects_damaged, 2);
     assert_int_equal(report.damaged_file_count, 2);
-    assert_string_equal(report.damaged_files[0].path, "maths/page000.html");
+    assert_string_equal(report.damaged_files[0].path, page_path);
     assert_string_equal(report.damaged_files[1].path, "maths/video.mp4");
     assert_string_equal(report.damaged_files[1].profile, "small");
     assert_int_equal(report.damaged_lesson_count, 1);

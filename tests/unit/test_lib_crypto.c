@@ -81,10 +81,10 @@ static uint32_t next_random(uint32_t *x)
     return *x;
 }
 
-/* Random lengths across block boundaries, fed in random pieces, against OpenSSL; SHA-256
- * both with the CPU's SHA instructions (when it has them) and with the portable code. */
-static void hashes_against_openssl(void)
+/* Random lengths across block boundaries, fed in random pieces, against OpenSSL. */
+static void test_hashes_against_openssl(void **state)
 {
+    (void)state;
     uint32_t seed = 12345;
     uint8_t *data = malloc(20000);
     for (int round = 0; round < 300; round++) {
@@ -114,14 +114,13 @@ static void hashes_against_openssl(void)
     free(data);
 }
 
-static void test_hashes_against_openssl(void **state)
+/* The same checks on the portable SHA-256 where the CPU would use its SHA instructions. */
+static void test_sha256_portable(void **state)
 {
-    (void)state;
-    hashes_against_openssl();
-    lp_sha256_set_accelerated(false);
-    hashes_against_openssl();
+    lp_sha256_use_accelerated(0);
     test_sha256_nist(state);
-    lp_sha256_set_accelerated(true);
+    test_hashes_against_openssl(state);
+    lp_sha256_use_accelerated(1);
 }
 
 static void test_ed25519_rfc8032(void **state)
@@ -215,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_sha256_nist),
         cmocka_unit_test(test_sha512_nist),
         cmocka_unit_test(test_hashes_against_openssl),
+        cmocka_unit_test(test_sha256_portable),
         cmocka_unit_test(test_ed25519_rfc8032),
         cmocka_unit_test(test_ed25519_against_openssl),
     };

@@ -39,6 +39,10 @@ public final class BundleTest {
                                        + l.titleEnglish + " " + Arrays.toString(l.bytesByProfile)
                                        + " " + l.items.size() + " item(s)");
                     check(!l.items.isEmpty(), "lesson " + l.id + " has items");
+                    for (String[] item : l.items) {
+                        System.out.println("    " + item[0] + " " + item[1] + " opens " + item[2]);
+                        check(item[2] != null, "item " + item[1] + " has a launch file");
+                    }
                 }
             }
             check(courses.size() > 0 && lessons > 0, "courses and lessons listed");

@@ -29,10 +29,10 @@ public final class Bundle implements AutoCloseable {
         }
     }
 
-    /** A lesson: its items (kind and launch path) and its bytes per profile. */
+    /** A lesson: its items ({kind, path, launch file or null}) and its bytes per profile. */
     public static final class Lesson {
         public final String id, titleLao, titleEnglish;
-        public final List<String[]> items; // {kind, path}
+        public final List<String[]> items; // {kind, path, launch file or null}
         public final long[] bytesByProfile;
 
         Lesson(String id, String lo, String en, List<String[]> items, long[] bytes) {
@@ -104,8 +104,8 @@ public final class Bundle implements AutoCloseable {
             for (int l = 0; l < lessonCount; l++) {
                 String[] lesson = nativeLesson(h, c, l);
                 List<String[]> items = new ArrayList<>();
-                for (int i = 3; i + 1 < lesson.length; i += 2)
-                    items.add(new String[] {lesson[i], lesson[i + 1]});
+                for (int i = 3; i + 2 < lesson.length; i += 3)
+                    items.add(new String[] {lesson[i], lesson[i + 1], lesson[i + 2]});
                 lessons.add(new Lesson(lesson[0], lesson[1], lesson[2], items,
                                        nativeLessonSizes(h, c, l)));
             }
