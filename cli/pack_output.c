@@ -183,3 +183,16 @@ json_t *pack_report_json(const char *out_path, const pack_summary *s)
                      (json_int_t)s->transcodes, "cache_hits", (json_int_t)s->cache_hits,
                      "profiles", profiles, "skipped", skipped, "items", items);
 }
+
+/* Splits a comma-separated list into opts->profiles (pointing into `list`, which is kept). */
+int pack_options_add_profiles(pack_options *opts, char *list)
+{
+    for (char *save = NULL, *name = strtok_r(list, ",", &save); name;
+         name = strtok_r(NULL, ",", &save)) {
+        if (opts->profile_count == PACK_MAX_PROFILES)
+            return -1;
+        opts->profiles[opts->profile_count++] = name;
+    }
+    return 0;
+}
+
