@@ -23,7 +23,7 @@ _panya() {
             mapfile -t COMPREPLY < <(compgen -W "small low modern source" -- "$cur")
             return ;;
         --source)
-            mapfile -t COMPREPLY < <(compgen -W "scorm h5p pdf kpl folder" -- "$cur")
+            mapfile -t COMPREPLY < <(compgen -W "scorm h5p pdf imscc kpl folder" -- "$cur")
             return ;;
         --format)
             mapfile -t COMPREPLY < <(compgen -W "text json junit" -- "$cur")

@@ -14,6 +14,7 @@ static const source_reader *const readers[] = {
     &source_reader_scorm,
     &source_reader_h5p,
     &source_reader_pdf,
+    &source_reader_imscc,
     &source_reader_kpl,
     &source_reader_folder,
     NULL,
@@ -95,9 +96,9 @@ int source_read(const char *path, const char *kind, source_context *ctx, lesson_
     }
     if (kind)
         return panya_error_set(err, PANYA_ERR_USAGE,
-                               "unknown source kind '%s' (scorm, h5p, pdf, kpl or folder)", kind);
+                               "unknown source kind '%s' (scorm, h5p, pdf, imscc, kpl or folder)", kind);
     return panya_error_set(err, PANYA_ERR_USAGE,
-                           "%s: not a SCORM package, an H5P package, a PDF, a KPL course export or a folder", path);
+                           "%s: not a SCORM package, an H5P package, a PDF, a Common Cartridge, a KPL course export or a folder", path);
 }
 
 /* Names operating systems, file managers and editors leave in folders they touch. */
@@ -329,4 +330,39 @@ char *source_package_name(const char *path)
     if (n > 4 && strncasecmp(start + n - 4, ".zip", 4) == 0)
         n -= 4;
     return strndup(start, n);
+}
+
+int source_add_launched_course(lesson_model *model, const char *prefix, const char *kind,
+                               const char *title, panya_error *err)
+{
+    manifest_course *course = bundle_manifest_add_course(model->manifest, prefix);
+    char *lesson_id = source_join(prefix, "1");
+    char *launch = source_join(prefix, "index.html");
+    manifest_lesson *lesson = course && lesson_id ? manifest_course_add_lesson(course, lesson_id)
+                                                  : NULL;
+    manifest_item *item = lesson ? manifest_lesson_add_item(lesson, lesson_id, kind, prefix)
+                                 : NULL;
+    int status = 0;
+    if (!item || !launch || manifest_item_set_launch(item, launch) != 0 ||
+        source_add_title(&course->titles, title) != 0 ||
+        source_add_title(&lesson->titles, title) != 0 ||
+        source_add_title(&item->titles, title) != 0)
+        status = panya_error_oom(err);
+    free(launch);
+    free(lesson_id);
+    return status;
+}
+
+void source_write_html_text(FILE *f, const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        switch (*p) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\f': break;
+        default: fputc(*p, f);
+        }
+    }
 }
