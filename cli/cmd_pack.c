@@ -40,7 +40,7 @@ const panya_command panya_command_pack = {
         "                         'source' alone stores every file unchanged\n"
         "      --profile NAME     one profile (may be repeated); --profile source as above\n"
         "      --profiles-file F  your own profile file (docs/PROFILES.md)\n"
-        "      --source KIND      scorm, h5p, pdf, imscc, kpl or folder (default: detected;\n"
+        "      --source KIND      scorm, h5p, pdf, imscc, moodle, kpl or folder (default: detected;\n"
         "                         pack says which reader it chose and why)\n"
         "      --dry-run          print the plan (reader, courses and lessons, transcodes\n"
         "                         needed and cached, estimated size per profile) and write\n"

@@ -15,6 +15,7 @@ static const source_reader *const readers[] = {
     &source_reader_h5p,
     &source_reader_pdf,
     &source_reader_imscc,
+    &source_reader_moodle,
     &source_reader_kpl,
     &source_reader_folder,
     NULL,
@@ -96,9 +97,11 @@ int source_read(const char *path, const char *kind, source_context *ctx, lesson_
     }
     if (kind)
         return panya_error_set(err, PANYA_ERR_USAGE,
-                               "unknown source kind '%s' (scorm, h5p, pdf, imscc, kpl or folder)", kind);
+                               "unknown source kind '%s' (scorm, h5p, pdf, imscc, moodle, kpl "
+                               "or folder)", kind);
     return panya_error_set(err, PANYA_ERR_USAGE,
-                           "%s: not a SCORM package, an H5P package, a PDF, a Common Cartridge, a KPL course export or a folder", path);
+                           "%s: not a SCORM package, an H5P package, a PDF, a Common Cartridge, "
+                           "a Moodle backup, a KPL course export or a folder", path);
 }
 
 /* Names operating systems, file managers and editors leave in folders they touch. */
@@ -365,4 +368,30 @@ void source_write_html_text(FILE *f, const char *text)
         default: fputc(*p, f);
         }
     }
+}
+
+void source_write_html_head(FILE *f, const char *title)
+{
+    fputs("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<meta "
+          "name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);
+    source_write_html_text(f, title);
+    fputs("</title>\n</head>\n<body>\n<h1>", f);
+    source_write_html_text(f, title);
+    fputs("</h1>\n", f);
+}
+
+int source_write_link_page(const char *disk, const char *title, const char *url,
+                           panya_error *err)
+{
+    FILE *f = fopen(disk, "wb");
+    if (!f)
+        return panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s", disk);
+    source_write_html_head(f, title);
+    fputs("<p>This is a link to a web site: it opens only with an internet "
+          "connection.</p>\n<p><a href=\"", f);
+    source_write_html_text(f, url);
+    fputs("\">", f);
+    source_write_html_text(f, url);
+    fputs("</a></p>\n</body>\n</html>\n", f);
+    return fclose(f) == 0 ? 0 : panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s", disk);
 }

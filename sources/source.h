@@ -66,11 +66,12 @@ extern const source_reader source_reader_scorm;
 extern const source_reader source_reader_h5p;
 extern const source_reader source_reader_pdf;
 extern const source_reader source_reader_imscc;
+extern const source_reader source_reader_moodle;
 extern const source_reader source_reader_kpl;
 extern const source_reader source_reader_folder;
 
 /* Reads path with the reader named `kind`, or with the first that takes it (SCORM package,
- * then H5P package, then PDF, then Common Cartridge, then KPL export, then plain folder) when kind is NULL; ctx->reader and ctx->reason say
+ * then H5P package, then PDF, then Common Cartridge, then Moodle backup, then KPL export, then plain folder) when kind is NULL; ctx->reader and ctx->reason say
  * which and why. Returns 0 or -1. */
 int source_read(const char *path, const char *kind, source_context *ctx, lesson_model *model,
                 panya_error *err);
@@ -106,6 +107,10 @@ void source_describe_error(const source_context *ctx, panya_error *err);
  * each entry and a full disk is said as such. Returns 0 or -1 naming the zip and entry. */
 int source_unzip(source_context *ctx, const char *zip_path, const char *dest,
                  panya_error *err);
+
+/* The same for a zip or a gzip'd tar (a Moodle backup), under the same rules and budget. */
+int source_unpack_zip_or_tar(source_context *ctx, const char *path, const char *dest,
+                             panya_error *err);
 
 /* Looks at a zip's entry names only: sets *has_manifest when imsmanifest.xml is at its root,
  * *has_index when index.html is, and *files_in_folders (unless NULL) to the number of
@@ -152,6 +157,14 @@ int source_add_launched_course(lesson_model *model, const char *prefix, const ch
 /* Writes text into an HTML page, escaping what HTML gives a meaning (& < > ") and dropping
  * form feeds (poppler ends each page's text with one). */
 void source_write_html_text(FILE *f, const char *text);
+
+/* Starts a generated page: doctype, UTF-8, phone viewport, title, and the title as <h1>. */
+void source_write_html_head(FILE *f, const char *title);
+
+/* Writes the page an online-only web link becomes (item kind `url`) at disk: the title, a
+ * line saying it needs the internet, and the link. Returns 0 or -1. */
+int source_write_link_page(const char *disk, const char *title, const char *url,
+                           panya_error *err);
 
 /* Adds a title in Lao ("lo") when text has Lao letters, else in English ("en"). */
 int source_add_title(manifest_titles *titles, const char *text);

@@ -38,37 +38,9 @@ static bool is_named(const xmlNode *node, const char *name)
     return node->type == XML_ELEMENT_NODE && strcmp((const char *)node->name, name) == 0;
 }
 
-static const xmlNode *child_named(const xmlNode *parent, const char *name)
-{
-    for (const xmlNode *n = parent ? parent->children : NULL; n; n = n->next)
-        if (is_named(n, name))
-            return n;
-    return NULL;
-}
-
 static xmlDocPtr parse_file(const char *folder, const char *relative, panya_error *err)
 {
-    char *path = source_join(folder, relative);
-    FILE *f = path ? fopen(path, "rb") : NULL;
-    if (!f) {
-        if (path)
-            panya_error_set(err, PANYA_ERR_INVALID, "%s is missing", relative);
-        else
-            panya_error_oom(err);
-        free(path);
-        return NULL;
-    }
-    free(path);
-    uint8_t *xml = malloc(IMSCC_XML_LIMIT);
-    size_t len = xml ? fread(xml, 1, IMSCC_XML_LIMIT, f) : 0;
-    fclose(f);
-    if (!xml) {
-        panya_error_oom(err);
-        return NULL;
-    }
-    xmlDocPtr doc = xml_input_parse(xml, len, relative, err);
-    free(xml);
-    return doc;
+    return xml_input_parse_file(folder, relative, IMSCC_XML_LIMIT, err);
 }
 
 typedef struct cartridge {
@@ -100,7 +72,7 @@ static const xmlNode *find_resource(const cartridge *c, const char *id)
 /* The first <file href> of a resource (malloc'd by libxml2), or NULL. */
 static xmlChar *first_file(const xmlNode *resource)
 {
-    const xmlNode *file = child_named(resource, "file");
+    const xmlNode *file = xml_input_child(resource, "file");
     return file ? xmlGetNoNsProp(file, BAD_CAST "href") : NULL;
 }
 
@@ -113,7 +85,7 @@ static int add_link_page(cartridge *c, const xmlNode *resource, const char *titl
     xmlFree(href);
     if (!doc)
         return href ? -1 : panya_error_set(err, PANYA_ERR_INVALID, "a web link without its file");
-    const xmlNode *url = child_named(xmlDocGetRootElement(doc), "url");
+    const xmlNode *url = xml_input_child(xmlDocGetRootElement(doc), "url");
     xmlChar *target = url ? xmlGetNoNsProp(url, BAD_CAST "href") : NULL;
     int status = 0;
     if (!target || (strncmp((const char *)target, "http://", 7) != 0 &&
@@ -126,27 +98,12 @@ static int add_link_page(cartridge *c, const xmlNode *resource, const char *titl
         snprintf(relative, sizeof relative, "_links/%s", name);
         disk = source_join(c->links, name);
         *page = source_join(c->prefix, relative);
-        FILE *f = disk ? fopen(disk, "wb") : NULL;
-        if (!disk || !*page) {
+        if (!disk || !*page)
             status = panya_error_oom(err);
-        } else if (!f) {
-            status = panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s", disk);
-        } else {
-            fputs("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<meta "
-                  "name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
-                  f);
-            source_write_html_text(f, title);
-            fputs("</title>\n</head>\n<body>\n<h1>", f);
-            source_write_html_text(f, title);
-            fputs("</h1>\n<p>This is a link to a web site: it opens only with an internet "
-                  "connection.</p>\n<p><a href=\"", f);
-            source_write_html_text(f, (const char *)target);
-            fputs("\">", f);
-            source_write_html_text(f, (const char *)target);
-            fputs("</a></p>\n</body>\n</html>\n", f);
-            status = fclose(f) == 0 ? lesson_model_add_file(c->model, *page, disk, err)
-                                    : panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s", disk);
-        }
+        else if (source_write_link_page(disk, title, (const char *)target, err) == 0)
+            status = lesson_model_add_file(c->model, *page, disk, err);
+        else
+            status = -1;
         free(disk);
     }
     xmlFree(target);
@@ -173,7 +130,7 @@ static int add_item(cartridge *c, const xmlNode *item, panya_error *err)
     xmlChar *ref = xmlGetNoNsProp(item, BAD_CAST "identifierref");
     if (!ref)
         return 0;
-    const xmlNode *title_node = child_named(item, "title");
+    const xmlNode *title_node = xml_input_child(item, "title");
     xmlChar *title_text = title_node ? xmlNodeGetContent(title_node) : NULL;
     const char *title = title_text && *title_text ? (const char *)title_text : (const char *)ref;
     const xmlNode *resource = find_resource(c, (const char *)ref);
@@ -260,9 +217,9 @@ static int read_cartridge(cartridge *c, const char *name, panya_error *err)
                                  "imsmanifest.xml is not a Common Cartridge manifest "
                                  "(namespace '%s')", ns);
     } else {
-        const xmlNode *org = child_named(child_named(root, "organizations"), "organization");
-        c->resources = child_named(root, "resources");
-        const xmlNode *title = child_named(org, "title");
+        const xmlNode *org = xml_input_child(xml_input_child(root, "organizations"), "organization");
+        c->resources = xml_input_child(root, "resources");
+        const xmlNode *title = xml_input_child(org, "title");
         xmlChar *text = title ? xmlNodeGetContent(title) : NULL;
         c->course = bundle_manifest_add_course(c->model->manifest, c->prefix);
         if (!c->course || source_add_title(&c->course->titles,

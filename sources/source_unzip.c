@@ -134,13 +134,15 @@ static int refuse_entry(const char *shown, const archive_input_entry *entry, pan
     return 0;
 }
 
-int source_unzip(source_context *ctx, const char *zip_path, const char *dest, panya_error *err)
+static int unpack(source_context *ctx, const char *zip_path, const char *dest, bool tar_too,
+                  panya_error *err)
 {
     char *shown = source_display_path(ctx, zip_path);
     if (!shown)
         return panya_error_oom(err);
     archive_input *in;
-    if (archive_input_open(&in, zip_path, NULL, err) != 0) {
+    if ((tar_too ? archive_input_open_zip_or_tar(&in, zip_path, NULL, err)
+                 : archive_input_open(&in, zip_path, NULL, err)) != 0) {
         source_describe_error(ctx, err);
         free(shown);
         return -1;
@@ -165,6 +167,17 @@ int source_unzip(source_context *ctx, const char *zip_path, const char *dest, pa
     archive_input_close(in);
     free(shown);
     return status;
+}
+
+int source_unzip(source_context *ctx, const char *zip_path, const char *dest, panya_error *err)
+{
+    return unpack(ctx, zip_path, dest, false, err);
+}
+
+int source_unpack_zip_or_tar(source_context *ctx, const char *path, const char *dest,
+                             panya_error *err)
+{
+    return unpack(ctx, path, dest, true, err);
 }
 
 int source_zip_roots(const source_context *ctx, const char *zip_path, bool *has_manifest,
