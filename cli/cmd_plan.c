@@ -33,14 +33,7 @@ static int write_plan(const char *output, const plan *p, char **inputs, size_t i
                                                                        "standard output: "
                                                                        "cannot write");
     } else {
-        panya_output_file out;
-        status = panya_output_open(&out, output, err);
-        if (status == 0 && panya_output_write(&out, text, len, err) != 0) {
-            panya_output_abort(&out);
-            status = -1;
-        } else if (status == 0) {
-            status = panya_output_commit(&out, err);
-        }
+        status = panya_output_write_file(output, text, len, err);
     }
     free(text);
     return status;

@@ -544,6 +544,8 @@ static int encode_to_target(const codec_job *job, codec_result *result, panya_er
     result->ssim = outcome.ssim;
     result->target_ssim = s->target_ssim640;
     result->below_target = outcome.ssim < s->target_ssim640;
+    result->at_ceiling = outcome.video_kbps >= VIDEO_CEILING_SHARE * s->maxrate_kbps ||
+                         crf <= s->crf_min;
     return 0;
 }
 
@@ -569,6 +571,7 @@ static int transcode_video(const codec_job *job, codec_result *result, panya_err
     result->ssim = facts.ssim;
     result->target_ssim = facts.target_ssim;
     result->below_target = facts.below_target;
+    result->at_ceiling = facts.at_ceiling;
     result->crf = facts.crf;
     result->encodes = facts.encodes;
     return 0;

@@ -55,7 +55,8 @@ typedef struct pack_variant_figures {
     bool cache_hit;
     bool kept_source; /* the transcode was not smaller, so the source is stored */
     double target_ssim; /* the profile's ssim640 target for video; 0 when none */
-    bool below_target;  /* video encoded at the ceiling without reaching target_ssim */
+    bool below_target;  /* video that did not reach target_ssim... */
+    bool at_ceiling;    /* ...because it spent the ceiling (else a correction missed) */
 } pack_variant_figures;
 
 typedef struct pack_file_figures {

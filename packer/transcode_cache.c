@@ -171,6 +171,8 @@ bool transcode_cache_read_record(const transcode_cache *cache, const char *key,
             result->target_ssim = strtod(value, NULL);
         else if (strcmp(line, "below-target") == 0)
             result->below_target = atoi(value) != 0;
+        else if (strcmp(line, "at-ceiling") == 0)
+            result->at_ceiling = atoi(value) != 0;
         else if (strcmp(line, "crf") == 0)
             result->crf = atoi(value);
         else if (strcmp(line, "encodes") == 0)
@@ -232,12 +234,13 @@ int transcode_cache_store(const transcode_cache *cache, const char *key, const c
     int n = asprintf(&text,
                      "panya-cache 1\nkind %d\nmime %s\ncodecs %s\nwidth %d\nheight %d\n"
                      "bitrate %lld\nduration %.6f\nbytes %llu\nssim %.6f\ntarget %.4f\n"
-                     "below-target %d\ncrf %d\nencodes %d\nencoder %s\nsha256 %s\nprofile %s\n",
+                     "below-target %d\nat-ceiling %d\ncrf %d\nencodes %d\nencoder %s\n"
+                     "sha256 %s\nprofile %s\n",
                      (int)result->kind, result->mime_type, result->codecs, result->width,
                      result->height, (long long)result->bitrate, result->duration,
                      (unsigned long long)size, result->ssim, result->target_ssim,
-                     (int)result->below_target, result->crf, result->encodes,
-                     result->encoder_id, hex, profile);
+                     (int)result->below_target, (int)result->at_ceiling, result->crf,
+                     result->encodes, result->encoder_id, hex, profile);
     if (n < 0 || n > META_MAX) {
         text = NULL;
         panya_error_oom(err);

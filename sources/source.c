@@ -337,23 +337,20 @@ char *source_package_name(const char *path)
     return strndup(start, n);
 }
 
-int source_add_launched_course(lesson_model *model, const char *prefix, const char *kind,
+int source_add_package_course(lesson_model *model, const char *prefix, const char *kind,
                                const char *title, panya_error *err)
 {
     manifest_course *course = bundle_manifest_add_course(model->manifest, prefix);
     char *lesson_id = source_join(prefix, "1");
-    char *launch = source_join(prefix, "index.html");
     manifest_lesson *lesson = course && lesson_id ? manifest_course_add_lesson(course, lesson_id)
                                                   : NULL;
     manifest_item *item = lesson ? manifest_lesson_add_item(lesson, lesson_id, kind, prefix)
                                  : NULL;
     int status = 0;
-    if (!item || !launch || manifest_item_set_launch(item, launch) != 0 ||
-        source_add_title(&course->titles, title) != 0 ||
+    if (!item || source_add_title(&course->titles, title) != 0 ||
         source_add_title(&lesson->titles, title) != 0 ||
         source_add_title(&item->titles, title) != 0)
         status = panya_error_oom(err);
-    free(launch);
     free(lesson_id);
     return status;
 }

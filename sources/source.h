@@ -150,9 +150,10 @@ int source_pdf_add_document(const char *path, const char *bundle_prefix, source_
  * root. Returns 1, 0, or -1 (a zip that cannot be read: err set). */
 int source_is_scorm(const source_context *ctx, const char *path, panya_error *err);
 
-/* Adds a course `prefix` with one lesson and one item of `kind` at path prefix, opened at
- * prefix/index.html (item@launch), all titled title. Returns 0 or -1 (OOM). */
-int source_add_launched_course(lesson_model *model, const char *prefix, const char *kind,
+/* Adds a course `prefix` with one lesson and one item of `kind` for the package at path
+ * prefix, all titled title; the item's launch page (a SCORM package's first SCO, else
+ * prefix/index.html) is found when the model is finished. Returns 0 or -1 (OOM). */
+int source_add_package_course(lesson_model *model, const char *prefix, const char *kind,
                                const char *title, panya_error *err);
 
 /* Writes text into an HTML page, escaping what HTML gives a meaning (& < > ") and dropping

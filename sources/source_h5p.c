@@ -316,7 +316,7 @@ static int h5p_read(const char *path, const char *bundle_prefix, source_context 
     int status = prefix ? source_h5p_add_package(path, prefix, ctx, model, &title, err)
                         : panya_error_oom(err);
     if (status == 0)
-        status = source_add_launched_course(model, prefix, "h5p", title, err);
+        status = source_add_package_course(model, prefix, "h5p", title, err);
     free(title);
     free(prefix);
     free(name);

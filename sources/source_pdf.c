@@ -225,7 +225,7 @@ static int pdf_read(const char *path, const char *bundle_prefix, source_context 
     int status = prefix ? source_pdf_add_document(path, prefix, ctx, model, name, err)
                         : panya_error_oom(err);
     if (status == 0)
-        status = source_add_launched_course(model, prefix, "pdf", name, err);
+        status = source_add_package_course(model, prefix, "pdf", name, err);
     free(prefix);
     free(name);
     return status < 0 ? -1 : 0;
