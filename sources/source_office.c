@@ -174,7 +174,7 @@ static int office_read(const char *path, const char *bundle_prefix, source_conte
                                sizeof why) == 0) {
         status = source_pdf_add_document(pdf, prefix, ctx, model, name, err);
         if (status == 0)
-            status = source_add_launched_course(model, prefix, "pdf", name, err);
+            status = source_add_package_course(model, prefix, "pdf", name, err);
     } else if (status == 0) {
         status = lesson_model_warn(model, "%s: kept as it is, not converted to PDF: %s", shown,
                                    why)
