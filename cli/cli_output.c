@@ -2,6 +2,8 @@
 
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -141,3 +143,33 @@ int cli_check_output(const char *out, const char *what, const char *const *input
         return cli_report_error(&err);
     return PANYA_EXIT_OK;
 }
+
+/* Parses "4G", "700M", "512K" or a byte count (binary units); NULL means FAT32's limit. */
+int cli_parse_size(const char *text, uint64_t *out)
+{
+    if (!text) {
+        *out = 4294967295ull; /* 4 GiB - 1: the largest file FAT32 holds */
+        return 0;
+    }
+    char *end;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (end == text || *text == '-')
+        return -1;
+    int shift = 0;
+    switch (*end) {
+    case 'K': case 'k': shift = 10; end++; break;
+    case 'M': case 'm': shift = 20; end++; break;
+    case 'G': case 'g': shift = 30; end++; break;
+    case 'T': case 't': shift = 40; end++; break;
+    default: break;
+    }
+    if (*end == 'i' || *end == 'B')
+        end++;
+    if (*end == 'B')
+        end++;
+    if (*end || v == 0 || v > (UINT64_MAX >> shift))
+        return -1;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "cli/commands.h"
@@ -93,6 +94,10 @@ int cli_output_target_open(cli_output_target *target, const char *given);
 /* When the output is "-" and `status` is PANYA_EXIT_OK, copies the temporary file to
  * standard output; always removes it. Returns the status to exit with. */
 int cli_output_target_finish(cli_output_target *target, int status);
+
+/* Parses "4G", "700M", "512K" or a byte count (binary units); NULL means FAT32's limit
+ * (4 GiB - 1). Returns 0 or -1. */
+int cli_parse_size(const char *text, uint64_t *out);
 
 /* Prints a command's full help on stdout. */
 void cli_print_command_help(const panya_command *cmd);

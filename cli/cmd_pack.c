@@ -40,8 +40,8 @@ const panya_command panya_command_pack = {
         "                         'source' alone stores every file unchanged\n"
         "      --profile NAME     one profile (may be repeated); --profile source as above\n"
         "      --profiles-file F  your own profile file (docs/PROFILES.md)\n"
-        "      --source KIND      scorm, h5p, pdf, kpl or folder (default: detected; pack says which\n"
-        "                         reader it chose and why)\n"
+        "      --source KIND      scorm, h5p, pdf, imscc, moodle, kpl or folder (default: detected;\n"
+        "                         pack says which reader it chose and why)\n"
         "      --dry-run          print the plan (reader, courses and lessons, transcodes\n"
         "                         needed and cached, estimated size per profile) and write\n"
         "                         nothing\n"
@@ -85,47 +85,6 @@ static int parse_int(const char *text, int min, int max, int *out)
     if (!*text || *end || v < min || v > max)
         return -1;
     *out = (int)v;
-    return 0;
-}
-
-/* Parses "4G", "700M", "512K" or a byte count (binary units); NULL means FAT32's limit. */
-static int parse_size(const char *text, uint64_t *out)
-{
-    if (!text) {
-        *out = 4294967295ull; /* 4 GiB - 1: the largest file FAT32 holds */
-        return 0;
-    }
-    char *end;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (end == text || *text == '-')
-        return -1;
-    int shift = 0;
-    switch (*end) {
-    case 'K': case 'k': shift = 10; end++; break;
-    case 'M': case 'm': shift = 20; end++; break;
-    case 'G': case 'g': shift = 30; end++; break;
-    case 'T': case 't': shift = 40; end++; break;
-    default: break;
-    }
-    if (*end == 'i' || *end == 'B')
-        end++;
-    if (*end == 'B')
-        end++;
-    if (*end || v == 0 || v > (UINT64_MAX >> shift))
-        return -1;
-    *out = (uint64_t)v << shift;
-    return 0;
-}
-
-/* Splits a comma-separated list into opts->profiles (pointing into `list`, which is kept). */
-static int add_profiles(pack_options *opts, char *list)
-{
-    for (char *save = NULL, *name = strtok_r(list, ",", &save); name;
-         name = strtok_r(NULL, ",", &save)) {
-        if (opts->profile_count == PACK_MAX_PROFILES)
-            return -1;
-        opts->profiles[opts->profile_count++] = name;
-    }
     return 0;
 }
 
@@ -228,7 +187,7 @@ static int run_pack(int argc, char **argv)
         case 'o': output = optarg; break;
         case OPT_PROFILES:
         case OPT_PROFILE:
-            if (add_profiles(&opts, optarg) != 0)
+            if (pack_options_add_profiles(&opts, optarg) != 0)
                 return cli_usage_error(cmd, "at most %d profiles", PACK_MAX_PROFILES);
             break;
         case OPT_PROFILES_FILE: opts.profiles_file = optarg; break;
@@ -257,9 +216,9 @@ static int run_pack(int argc, char **argv)
         case OPT_SPLIT:
             /* "--split 700M" as well as "--split=700M"; a bare --split means 4G-1. */
             if (!optarg && optind < argc && access(argv[optind], F_OK) != 0 &&
-                parse_size(argv[optind], &opts.split_size) == 0)
+                cli_parse_size(argv[optind], &opts.split_size) == 0)
                 optarg = argv[optind++];
-            if (parse_size(optarg, &opts.split_size) != 0)
+            if (cli_parse_size(optarg, &opts.split_size) != 0)
                 return cli_usage_error(cmd, "--split takes a size such as 700M or 4G");
             break;
         case OPT_DRY_RUN: opts.dry_run = true; break;

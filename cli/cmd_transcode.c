@@ -26,7 +26,10 @@ static void print_result(FILE *out, const char *out_path, const codec_result *r,
                 (long long)(r->bitrate / 1000));
     if (r->kind == CODEC_KIND_VIDEO && r->target_ssim > 0)
         fprintf(out, "  ssim640: %.4f (target %.2f%s); crf %d, %d encode%s\n", r->ssim,
-                r->target_ssim, r->below_target ? ": below target at the ceiling" : " reached",
+                r->target_ssim,
+                !r->below_target ? " reached"
+                : r->at_ceiling  ? ": below target at the ceiling"
+                                 : ": below target after one correction",
                 r->crf, r->encodes, r->encodes == 1 ? "" : "s");
     else if (r->kind == CODEC_KIND_VIDEO && r->ssim >= 0)
         fprintf(out, "  ssim640: %.4f (output and source scaled to 640 wide)\n", r->ssim);
@@ -43,7 +46,7 @@ static json_t *result_json(const char *source, const char *profile, const char *
 {
     bool video = r->kind == CODEC_KIND_VIDEO;
     return json_pack("{s:o, s:o, s:o, s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:b, "
-                     "s:o, s:s}",
+                     "s:b, s:o, s:s}",
                      "input", cli_json_string(source), "profile", cli_json_string(profile),
                      "output", cli_json_string(out_path), "kind", codec_kind_name(r->kind),
                      "mime", r->mime_type, "codecs", r->codecs, "bytes", (json_int_t)r->bytes,
@@ -53,7 +56,7 @@ static json_t *result_json(const char *source, const char *profile, const char *
                      r->bitrate > 0 ? json_integer((json_int_t)r->bitrate) : json_null(),
                      "ssim", cli_json_real_or_null(r->ssim), "target_ssim640",
                      r->target_ssim > 0 ? json_real(r->target_ssim) : json_null(),
-                     "below_target", r->below_target, "crf",
+                     "below_target", r->below_target, "at_ceiling", r->at_ceiling, "crf",
                      video ? json_integer(r->crf) : json_null(), "encoder", r->encoder_id);
 }
 

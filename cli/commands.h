@@ -24,6 +24,9 @@ extern const panya_command panya_command_copy;
 extern const panya_command panya_command_serve;
 extern const panya_command panya_command_diff;
 extern const panya_command panya_command_patch;
+extern const panya_command panya_command_plan;
+extern const panya_command panya_command_transcode_job;
+extern const panya_command panya_command_cache;
 
 /* Looks a command up by name; NULL when there is none. */
 const panya_command *panya_find_command(const char *name);

@@ -92,15 +92,15 @@ int cli_json_write_file(json_t *doc, const char *path, panya_error *err)
     json_decref(doc);
     if (!text)
         return panya_error_oom(err);
-    panya_output_file out;
-    int status = panya_output_open(&out, path, err);
-    if (status == 0 && (panya_output_write(&out, text, strlen(text), err) != 0 ||
-                        panya_output_write(&out, "\n", 1, err) != 0)) {
-        panya_output_abort(&out);
-        status = -1;
-    } else if (status == 0) {
-        status = panya_output_commit(&out, err);
+    size_t len = strlen(text);
+    char *line = realloc(text, len + 2); /* the document and its newline, written at once */
+    if (!line) {
+        free(text);
+        return panya_error_oom(err);
     }
+    text = line;
+    memcpy(text + len, "\n", 2);
+    int status = panya_output_write_file(path, text, len + 1, err);
     free(text);
     return status;
 }

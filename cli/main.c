@@ -28,6 +28,9 @@ static const panya_command *const commands[] = {
     &panya_command_serve,
     &panya_command_diff,
     &panya_command_patch,
+    &panya_command_plan,
+    &panya_command_transcode_job,
+    &panya_command_cache,
     NULL,
 };
 
@@ -48,7 +51,7 @@ static void print_main_help(FILE *out)
             "\n"
             "Commands:\n");
     for (size_t i = 0; commands[i]; i++)
-        fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+        fprintf(out, "  %-13s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(out,
             "\n"
             "'panya help COMMAND' (or 'panya COMMAND --help') describes one command.\n"

@@ -68,8 +68,9 @@ void pack_print_summary(FILE *out, const char *out_path, const pack_summary *s, 
         for (size_t v = 0; v < s->figures[i].variant_count; v++) {
             const pack_variant_figures *vf = &s->figures[i].variants[v];
             if (vf->below_target)
-                fprintf(out, "  below target at the ceiling: %s (%s: ssim640 %.4f, target %.2f)\n",
-                        s->figures[i].path, vf->profile, vf->ssim, vf->target_ssim);
+                fprintf(out, "  below target%s: %s (%s: ssim640 %.4f, target %.2f)\n",
+                        vf->at_ceiling ? " at the ceiling" : "", s->figures[i].path,
+                        vf->profile, vf->ssim, vf->target_ssim);
         }
     for (size_t i = 0; i < s->skipped_count; i++)
         fprintf(out, "  skipped: %s\n", s->skipped[i]);
@@ -147,14 +148,15 @@ static json_t *item_json(const pack_file_figures *fig)
     for (size_t v = 0; variants && v < fig->variant_count; v++) {
         const pack_variant_figures *vf = &fig->variants[v];
         json_array_append_new(
-            variants, json_pack("{s:o, s:o, s:I, s:o, s:f, s:b, s:b, s:o, s:b}", "profile",
+            variants, json_pack("{s:o, s:o, s:I, s:o, s:f, s:b, s:b, s:o, s:b, s:b}", "profile",
                                 cli_json_string(vf->profile), "mime", cli_json_string(vf->mime),
                                 "bytes", (json_int_t)vf->bytes, "ssim",
                                 cli_json_real_or_null(vf->ssim), "seconds", vf->seconds,
                                 "cache_hit", vf->cache_hit, "kept_source", vf->kept_source,
                                 "target_ssim640",
                                 vf->target_ssim > 0 ? json_real(vf->target_ssim) : json_null(),
-                                "below_target", vf->below_target));
+                                "below_target", vf->below_target, "at_ceiling",
+                                vf->at_ceiling));
     }
     return json_pack("{s:o, s:I, s:o}", "path", cli_json_string(fig->path), "source_bytes",
                      (json_int_t)fig->source_bytes, "variants", variants);
@@ -181,3 +183,16 @@ json_t *pack_report_json(const char *out_path, const pack_summary *s)
                      (json_int_t)s->transcodes, "cache_hits", (json_int_t)s->cache_hits,
                      "profiles", profiles, "skipped", skipped, "items", items);
 }
+
+/* Splits a comma-separated list into opts->profiles (pointing into `list`, which is kept). */
+int pack_options_add_profiles(pack_options *opts, char *list)
+{
+    for (char *save = NULL, *name = strtok_r(list, ",", &save); name;
+         name = strtok_r(NULL, ",", &save)) {
+        if (opts->profile_count == PACK_MAX_PROFILES)
+            return -1;
+        opts->profiles[opts->profile_count++] = name;
+    }
+    return 0;
+}
+

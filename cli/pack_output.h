@@ -28,6 +28,10 @@ void pack_print_summary(FILE *out, const char *out_path, const pack_summary *sum
  * (docs/schemas/pack-report.schema.json). NULL when out of memory. */
 json_t *pack_report_json(const char *out_path, const pack_summary *summary);
 
+/* Splits a comma-separated list into opts->profiles (pointing into `list`, which is kept).
+ * Returns -1 past PACK_MAX_PROFILES. */
+int pack_options_add_profiles(pack_options *opts, char *list);
+
 /* pack --dry-run: the reader and why, courses and lessons, transcodes, estimates. */
 void pack_print_plan(const char *out_path, const pack_summary *summary);
 

@@ -8,14 +8,14 @@ _panya() {
     if [ "$COMP_CWORD" -eq 1 ]; then
         local commands
         commands=$("${COMP_WORDS[0]}" --help 2>/dev/null |
-            sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p')
+            sed -n '/^Commands:/,/^$/s/^  \([a-z-]*\) .*/\1/p')
         mapfile -t COMPREPLY < <(compgen -W "$commands help --help --version" -- "$cur")
         return
     fi
     cmd=${COMP_WORDS[1]}
     if [ "$cmd" = help ]; then
         mapfile -t COMPREPLY < <(compgen -W "$("${COMP_WORDS[0]}" --help 2>/dev/null |
-            sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p')" -- "$cur")
+            sed -n '/^Commands:/,/^$/s/^  \([a-z-]*\) .*/\1/p')" -- "$cur")
         return
     fi
     case $prev in
@@ -23,7 +23,7 @@ _panya() {
             mapfile -t COMPREPLY < <(compgen -W "small low modern source" -- "$cur")
             return ;;
         --source)
-            mapfile -t COMPREPLY < <(compgen -W "scorm h5p pdf kpl folder" -- "$cur")
+            mapfile -t COMPREPLY < <(compgen -W "scorm h5p pdf imscc kpl folder" -- "$cur")
             return ;;
         --format)
             mapfile -t COMPREPLY < <(compgen -W "text json junit" -- "$cur")

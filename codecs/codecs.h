@@ -120,6 +120,8 @@ typedef struct codec_result {
     double target_ssim;  /* the profile's ssim640 target for video; 0 when none */
     bool below_target;   /* the target was out of reach within the ceiling: encoded at the
                           * ceiling, ssim says what it reached */
+    bool at_ceiling;     /* the video spent the ceiling (maxrate-kbps): below_target is the
+                          * budget's doing; false with below_target: one correction missed */
     int crf;             /* the CRF of the video encode; 0 for other kinds */
     int encodes;         /* full video encodes made: 1, or 2 after a correction */
     char encoder_id[160]; /* library versions that shape the output (part of a cache key) */

@@ -142,6 +142,10 @@ int video_open_encoder(AVCodecContext **encp, const codec_video_settings *s,
         av_dict_set(&opts, "svtav1-params", value, 0);
     } else {
         av_dict_set(&opts, "profile", s->profile, 0);
+        /* x264's macroblock tree (with a VBV) reads memory it never wrote: the same input
+         * gave other bytes in a process that had freed memory before (MALLOC_PERTURB_ shows
+         * it, the ffmpeg tool too), so caches filled on several machines differed. */
+        av_dict_set(&opts, "x264-params", "mbtree=0", 0);
         enc->level = plan->level;
     }
     int rc = avcodec_open2(enc, codec, &opts);
@@ -540,6 +544,8 @@ static int encode_to_target(const codec_job *job, codec_result *result, panya_er
     result->ssim = outcome.ssim;
     result->target_ssim = s->target_ssim640;
     result->below_target = outcome.ssim < s->target_ssim640;
+    result->at_ceiling = outcome.video_kbps >= VIDEO_CEILING_SHARE * s->maxrate_kbps ||
+                         crf <= s->crf_min;
     return 0;
 }
 
@@ -565,6 +571,7 @@ static int transcode_video(const codec_job *job, codec_result *result, panya_err
     result->ssim = facts.ssim;
     result->target_ssim = facts.target_ssim;
     result->below_target = facts.below_target;
+    result->at_ceiling = facts.at_ceiling;
     result->crf = facts.crf;
     result->encodes = facts.encodes;
     return 0;

@@ -179,6 +179,7 @@ int video_target_correct(const codec_video_settings *s, const video_prediction *
         return -1;
     double slope = prediction->slope < -0.02 ? prediction->slope : -0.3;
     double missing = ssim_db(s->target_ssim640) + TARGET_MARGIN_DB - ssim_db(ssim);
-    int step = (int)ceil(missing / -slope);
-    return clamp_crf(s, crf - (step < 1 ? 1 : step));
+    /* One step more than the slope says: a second miss would cost a third encode. */
+    int step = (int)ceil(missing / -slope) + 1;
+    return clamp_crf(s, crf - step);
 }

@@ -216,3 +216,15 @@ size_t panya_output_sweep_stale(const char *final_path, uint64_t *freed_bytes)
     free(copy);
     return removed;
 }
+
+int panya_output_write_file(const char *path, const void *data, size_t len, panya_error *err)
+{
+    panya_output_file out;
+    if (panya_output_open(&out, path, err) != 0)
+        return -1;
+    if (panya_output_write(&out, data, len, err) != 0) {
+        panya_output_abort(&out);
+        return -1;
+    }
+    return panya_output_commit(&out, err);
+}

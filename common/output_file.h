@@ -34,6 +34,9 @@ int panya_output_commit(panya_output_file *out, panya_error *err);
 /* Removes the temporary file and frees out's memory; safe to call twice. */
 void panya_output_abort(panya_output_file *out);
 
+/* Writes len bytes of data to path crash-safely (open, write, commit). Returns 0 or -1. */
+int panya_output_write_file(const char *path, const void *data, size_t len, panya_error *err);
+
 /* Without file locks, a temporary untouched for this long is taken as abandoned. */
 #define PANYA_OUTPUT_STALE_SECONDS (10 * 60)
 

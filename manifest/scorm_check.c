@@ -39,7 +39,8 @@ static const struct other_kind {
     {"h5p.json", "H5P",
      "an H5P package (.h5p); H5P players and LMS H5P plugins open it, SCORM runtimes do not"},
     {"moodle_backup.xml", "Moodle course backup",
-     "a Moodle course backup (.mbz); restore it in Moodle: it is not a SCORM package"},
+     "a Moodle course backup (.mbz); `panya pack` reads it, or restore it in Moodle: it is not "
+     "a SCORM package"},
 };
 
 /* Another e-learning format's marker file, or NULL. */

@@ -1,7 +1,9 @@
 #include "manifest/xml_input.h"
 
 #include <libxml/parser.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct first_xml_error {
@@ -95,4 +97,44 @@ int xml_input_read_titles(const xmlNode *parent, const char *ns, manifest_titles
             return -1;
     }
     return 0;
+}
+
+xmlDocPtr xml_input_parse_file(const char *folder, const char *relative, size_t limit,
+                               panya_error *err)
+{
+    char *path = NULL;
+    if (asprintf(&path, "%s/%s", folder, relative) < 0) {
+        panya_error_oom(err);
+        return NULL;
+    }
+    FILE *f = fopen(path, "rb");
+    free(path);
+    if (!f) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            panya_error_set(err, PANYA_ERR_INVALID, "%s is missing", relative);
+        else
+            panya_error_errno(err, PANYA_ERR_INVALID, errno, "%s", relative);
+        return NULL;
+    }
+    uint8_t *xml = malloc(limit + 1);
+    size_t len = xml ? fread(xml, 1, limit + 1, f) : 0;
+    fclose(f);
+    xmlDocPtr doc = NULL;
+    if (!xml)
+        panya_error_oom(err);
+    else if (len > limit)
+        panya_error_set(err, PANYA_ERR_INVALID, "%s is larger than %zu MiB", relative,
+                        limit >> 20);
+    else
+        doc = xml_input_parse(xml, len, relative, err);
+    free(xml);
+    return doc;
+}
+
+const xmlNode *xml_input_child(const xmlNode *parent, const char *name)
+{
+    for (const xmlNode *n = parent ? parent->children : NULL; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0)
+            return n;
+    return NULL;
 }

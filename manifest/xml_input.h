@@ -17,6 +17,15 @@
 xmlDocPtr xml_input_parse(const uint8_t *xml, size_t len, const char *display_name,
                           panya_error *err);
 
+/* Parses the file folder/relative (at most limit bytes; a larger file is an error), named
+ * `relative` in messages; a missing file is "RELATIVE is missing". NULL with err set. */
+xmlDocPtr xml_input_parse_file(const char *folder, const char *relative, size_t limit,
+                               panya_error *err);
+
+/* The first child element of parent with this local name, whatever its namespace (formats
+ * whose versions differ in namespace), or NULL; parent may be NULL. */
+const xmlNode *xml_input_child(const xmlNode *parent, const char *name);
+
 /* True when node is an element named `name` in namespace `ns`. */
 bool xml_input_is_element(const xmlNode *node, const char *ns, const char *name);
 

@@ -12,6 +12,8 @@
 
 #define PACK_MAX_PROFILES 8
 
+struct plan; /* packer/plan.h */
+
 typedef struct pack_progress {
     size_t done, total;      /* media transcodes finished / planned */
     const char *current;     /* bundle path of the file just finished */
@@ -33,6 +35,8 @@ typedef struct pack_options {
     bool keep_going;           /* skip broken lessons instead of failing (all of them: error) */
     bool dry_run;              /* read and plan only: fill the summary with the plan and
                                 * estimates, write nothing (no bundle, no cache entries) */
+    struct plan *plan_out;     /* with dry_run: each transcode the cache lacks is added here
+                                * (every media source is hashed; see plan_build) */
     bool strict;               /* warnings that would lose data on a card are errors */
     bool measure_ssim;         /* measure SSIM of every new transcode */
     int threads;               /* 0: one per core */
@@ -51,7 +55,8 @@ typedef struct pack_variant_figures {
     bool cache_hit;
     bool kept_source; /* the transcode was not smaller, so the source is stored */
     double target_ssim; /* the profile's ssim640 target for video; 0 when none */
-    bool below_target;  /* video encoded at the ceiling without reaching target_ssim */
+    bool below_target;  /* video that did not reach target_ssim... */
+    bool at_ceiling;    /* ...because it spent the ceiling (else a correction missed) */
 } pack_variant_figures;
 
 typedef struct pack_file_figures {

@@ -60,6 +60,7 @@ static int add_file_variants(pack_state *s, bundle_writer *w, bundle_manifest *m
         vf->kept_source = job->kept_source;
         vf->target_ssim = r->target_ssim;
         vf->below_target = r->below_target;
+        vf->at_ceiling = r->at_ceiling;
         if (!count_it)
             continue;
         summary->profile_bytes[p] += v.size;

@@ -3,12 +3,14 @@
  * estimated from the source (duration, picture size) and the profile: video and audio at the
  * profile's bit rates (the most the encoder may spend), pictures at a tenth of a byte per
  * output pixel, never more than the source. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "packer/pack_state.h"
+#include "packer/plan.h"
 
 /* Bytes per output pixel of a WebP at the profiles' qualities (photos; diagrams are less). */
 #define WEBP_BYTES_PER_PIXEL 0.1
@@ -33,6 +35,36 @@ static uint64_t estimate_variant(const codec_probe_info *info, const codec_profi
         return source_bytes;
     }
     return bytes < (double)source_bytes ? (uint64_t)bytes : source_bytes;
+}
+
+/* The job that makes this variant, for `panya plan`. */
+static int add_plan_job(pack_state *s, const model_file *file, const codec_probe_info *info,
+                        const uint8_t *hash, const char *key, uint64_t size,
+                        const codec_profile *profile, bool cached, panya_error *err)
+{
+    size_t staging_len = strlen(s->staging);
+    if (strncmp(file->disk_path, s->staging, staging_len) == 0)
+        return panya_error_set(err, PANYA_ERR_USAGE,
+                               "%s comes from a zip, whose files exist only while a pack "
+                               "runs: unpack the zip into a folder and plan that folder",
+                               file->bundle_path);
+    if (!hash)
+        return panya_error_set(err, PANYA_ERR_USAGE, "%s: cannot read the file to hash it",
+                               file->disk_path);
+    char *source = realpath(file->disk_path, NULL);
+    plan_job job = {.source = source, .bundle_path = file->bundle_path,
+                    .profile_version = profile->version, .kind = info->kind,
+                    .duration = info->duration, .width = info->width, .height = info->height,
+                    .source_bytes = size, .cached = cached};
+    snprintf(job.key, sizeof job.key, "%s", key);
+    panya_hash_to_hex(hash, job.source_hash);
+    snprintf(job.profile, sizeof job.profile, "%s", profile->name);
+    snprintf(job.encoder, sizeof job.encoder, "%s", s->encoder);
+    job.cost = plan_job_cost(info->kind, info->duration, info->width, info->height);
+    int status = source ? plan_add(s->options->plan_out, &job, err)
+                        : panya_error_errno(err, PANYA_ERR_USAGE, errno, "%s", file->disk_path);
+    free(source);
+    return status;
 }
 
 int pack_estimate(pack_state *s, pack_summary *summary, panya_error *err)
@@ -65,7 +97,7 @@ int pack_estimate(pack_state *s, pack_summary *summary, panya_error *err)
         uint8_t hash[PANYA_HASH_SIZE];
         uint64_t hashed;
         panya_error ignored = {0};
-        bool hashed_ok = status == 0 && s->cache.dir &&
+        bool hashed_ok = status == 0 && (s->cache.dir || s->options->plan_out) &&
                          panya_sha256_file(model->files[f].disk_path, hash, &hashed, &ignored) == 0;
         codec_probe_info info;
         bool probed = false;
@@ -77,7 +109,7 @@ int pack_estimate(pack_state *s, pack_summary *summary, panya_error *err)
             codec_result result;
             if (hashed_ok) {
                 transcode_cache_key(hash, s->selected[p], s->encoder, key);
-                vf->cache_hit = transcode_cache_lookup(&s->cache, key, &result);
+                vf->cache_hit = s->cache.dir && transcode_cache_lookup(&s->cache, key, &result);
             }
             if (vf->cache_hit) {
                 vf->bytes = result.bytes;
@@ -92,6 +124,22 @@ int pack_estimate(pack_state *s, pack_summary *summary, panya_error *err)
                 }
                 vf->bytes = estimate_variant(&info, s->selected[p], size);
                 summary->transcodes++;
+                if (s->options->plan_out)
+                    status = add_plan_job(s, &model->files[f], &info, hashed_ok ? hash : NULL,
+                                          key, size, s->selected[p], false, err);
+            }
+            if (vf->cache_hit && s->options->plan_out) {
+                plan *out = s->options->plan_out;
+                out->cached++;
+                if (out->include_cached && !probed) {
+                    memset(&info, 0, sizeof info);
+                    if (codec_probe_file(model->files[f].disk_path, &info, &ignored) != 0)
+                        info.kind = CODEC_KIND_OTHER;
+                    probed = true;
+                }
+                if (out->include_cached)
+                    status = add_plan_job(s, &model->files[f], &info, hash, key, size,
+                                          s->selected[p], true, err);
             }
             summary->profile_bytes[p] += vf->bytes;
         }

@@ -95,7 +95,7 @@ static void run_job(void *ctx, size_t index)
                                       : -1;
         }
         if (status == 0 && cached &&
-            transcode_cache_store(&s->cache, key, &job->result, &job->err) != 0)
+            transcode_cache_store(&s->cache, key, profile->name, &job->result, &job->err) != 0)
             free(uncached_output(s, index, &job->err)); /* only the note: the transcode stands */
         job->seconds = pack_seconds_since(&started);
     }

@@ -124,67 +124,95 @@ static void copy_field(char *dst, size_t size, const char *value)
 
 bool transcode_cache_lookup(const transcode_cache *cache, const char *key, codec_result *result)
 {
-    char *meta_path = entry_path(cache, key, "meta"), *out_path = entry_path(cache, key, "out");
+    return transcode_cache_lookup_entry(cache, key, result, NULL, 0);
+}
+
+bool transcode_cache_read_record(const transcode_cache *cache, const char *key,
+                                 codec_result *result, char *profile, size_t profile_size,
+                                 char sha256[PANYA_HASH_HEX_SIZE])
+{
+    char *meta_path = entry_path(cache, key, "meta");
     FILE *f = meta_path ? fopen(meta_path, "r") : NULL;
-    bool found = false;
-    char recorded[PANYA_HASH_HEX_SIZE] = "";
+    free(meta_path);
     memset(result, 0, sizeof *result);
     result->ssim = -1;
-    if (f) {
-        char line[512];
-        bool header = fgets(line, sizeof line, f) && strcmp(line, "panya-cache 1\n") == 0;
-        while (header && fgets(line, sizeof line, f)) {
-            line[strcspn(line, "\n")] = '\0';
-            char *value = strchr(line, ' ');
-            if (!value)
-                continue;
-            *value++ = '\0';
-            if (strcmp(line, "kind") == 0)
-                result->kind = (codec_kind)atoi(value);
-            else if (strcmp(line, "mime") == 0)
-                copy_field(result->mime_type, sizeof result->mime_type, value);
-            else if (strcmp(line, "codecs") == 0)
-                copy_field(result->codecs, sizeof result->codecs, value);
-            else if (strcmp(line, "width") == 0)
-                result->width = atoi(value);
-            else if (strcmp(line, "height") == 0)
-                result->height = atoi(value);
-            else if (strcmp(line, "bitrate") == 0)
-                result->bitrate = atoll(value);
-            else if (strcmp(line, "duration") == 0)
-                result->duration = strtod(value, NULL);
-            else if (strcmp(line, "bytes") == 0)
-                result->bytes = strtoull(value, NULL, 10);
-            else if (strcmp(line, "ssim") == 0)
-                result->ssim = strtod(value, NULL);
-            else if (strcmp(line, "target") == 0)
-                result->target_ssim = strtod(value, NULL);
-            else if (strcmp(line, "below-target") == 0)
-                result->below_target = atoi(value) != 0;
-            else if (strcmp(line, "crf") == 0)
-                result->crf = atoi(value);
-            else if (strcmp(line, "encodes") == 0)
-                result->encodes = atoi(value);
-            else if (strcmp(line, "encoder") == 0)
-                copy_field(result->encoder_id, sizeof result->encoder_id, value);
-            else if (strcmp(line, "sha256") == 0)
-                copy_field(recorded, sizeof recorded, value);
-        }
-        fclose(f);
-        uint64_t size;
-        uint8_t actual[PANYA_HASH_SIZE];
-        char actual_hex[PANYA_HASH_HEX_SIZE];
-        if (header && recorded[0] && out_path && panya_sha256_file(out_path, actual, &size, NULL) == 0) {
-            panya_hash_to_hex(actual, actual_hex);
-            found = size == result->bytes && strcmp(actual_hex, recorded) == 0;
-        }
+    sha256[0] = '\0';
+    if (profile && profile_size)
+        copy_field(profile, profile_size, "");
+    if (!f)
+        return false;
+    char line[512];
+    bool header = fgets(line, sizeof line, f) && strcmp(line, "panya-cache 1\n") == 0;
+    while (header && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *value = strchr(line, ' ');
+        if (!value)
+            continue;
+        *value++ = '\0';
+        if (strcmp(line, "kind") == 0)
+            result->kind = (codec_kind)atoi(value);
+        else if (strcmp(line, "mime") == 0)
+            copy_field(result->mime_type, sizeof result->mime_type, value);
+        else if (strcmp(line, "codecs") == 0)
+            copy_field(result->codecs, sizeof result->codecs, value);
+        else if (strcmp(line, "width") == 0)
+            result->width = atoi(value);
+        else if (strcmp(line, "height") == 0)
+            result->height = atoi(value);
+        else if (strcmp(line, "bitrate") == 0)
+            result->bitrate = atoll(value);
+        else if (strcmp(line, "duration") == 0)
+            result->duration = strtod(value, NULL);
+        else if (strcmp(line, "bytes") == 0)
+            result->bytes = strtoull(value, NULL, 10);
+        else if (strcmp(line, "ssim") == 0)
+            result->ssim = strtod(value, NULL);
+        else if (strcmp(line, "target") == 0)
+            result->target_ssim = strtod(value, NULL);
+        else if (strcmp(line, "below-target") == 0)
+            result->below_target = atoi(value) != 0;
+        else if (strcmp(line, "at-ceiling") == 0)
+            result->at_ceiling = atoi(value) != 0;
+        else if (strcmp(line, "crf") == 0)
+            result->crf = atoi(value);
+        else if (strcmp(line, "encodes") == 0)
+            result->encodes = atoi(value);
+        else if (strcmp(line, "encoder") == 0)
+            copy_field(result->encoder_id, sizeof result->encoder_id, value);
+        else if (strcmp(line, "sha256") == 0)
+            copy_field(sha256, PANYA_HASH_HEX_SIZE, value);
+        else if (strcmp(line, "profile") == 0 && profile)
+            copy_field(profile, profile_size, value);
     }
-    free(meta_path);
+    fclose(f);
+    return header && strlen(sha256) == PANYA_HASH_HEX_SIZE - 1;
+}
+
+bool transcode_cache_lookup_entry(const transcode_cache *cache, const char *key,
+                                  codec_result *result, char *profile, size_t profile_size)
+{
+    char recorded[PANYA_HASH_HEX_SIZE];
+    if (!transcode_cache_read_record(cache, key, result, profile, profile_size, recorded))
+        return false;
+    char *out_path = entry_path(cache, key, "out");
+    uint64_t size;
+    uint8_t actual[PANYA_HASH_SIZE];
+    char actual_hex[PANYA_HASH_HEX_SIZE];
+    bool found = false;
+    if (out_path && panya_sha256_file(out_path, actual, &size, NULL) == 0) {
+        panya_hash_to_hex(actual, actual_hex);
+        found = size == result->bytes && strcmp(actual_hex, recorded) == 0;
+    }
     free(out_path);
     return found;
 }
 
-int transcode_cache_store(const transcode_cache *cache, const char *key,
+char *transcode_cache_entry_path(const transcode_cache *cache, const char *key, bool record)
+{
+    return entry_path(cache, key, record ? "meta" : "out");
+}
+
+int transcode_cache_store(const transcode_cache *cache, const char *key, const char *profile,
                           const codec_result *result, panya_error *err)
 {
     char *meta_path = entry_path(cache, key, "meta"), *out_path = entry_path(cache, key, "out");
@@ -206,12 +234,13 @@ int transcode_cache_store(const transcode_cache *cache, const char *key,
     int n = asprintf(&text,
                      "panya-cache 1\nkind %d\nmime %s\ncodecs %s\nwidth %d\nheight %d\n"
                      "bitrate %lld\nduration %.6f\nbytes %llu\nssim %.6f\ntarget %.4f\n"
-                     "below-target %d\ncrf %d\nencodes %d\nencoder %s\nsha256 %s\n",
+                     "below-target %d\nat-ceiling %d\ncrf %d\nencodes %d\nencoder %s\n"
+                     "sha256 %s\nprofile %s\n",
                      (int)result->kind, result->mime_type, result->codecs, result->width,
                      result->height, (long long)result->bitrate, result->duration,
                      (unsigned long long)size, result->ssim, result->target_ssim,
-                     (int)result->below_target, result->crf, result->encodes,
-                     result->encoder_id, hex);
+                     (int)result->below_target, (int)result->at_ceiling, result->crf,
+                     result->encodes, result->encoder_id, hex, profile);
     if (n < 0 || n > META_MAX) {
         text = NULL;
         panya_error_oom(err);

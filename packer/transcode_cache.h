@@ -36,9 +36,25 @@ char *transcode_cache_output_path(const transcode_cache *cache, const char *key,
 /* Finds a complete entry: returns true and fills *result when the output exists and matches
  * the hash recorded with it. */
 bool transcode_cache_lookup(const transcode_cache *cache, const char *key, codec_result *result);
+/* The same, also giving the profile name the entry was made with ("" in entries from before
+ * it was recorded) when profile is not NULL. */
+bool transcode_cache_lookup_entry(const transcode_cache *cache, const char *key,
+                                  codec_result *result, char *profile, size_t profile_size);
 
-/* Records result for an output already at transcode_cache_output_path(key). */
-int transcode_cache_store(const transcode_cache *cache, const char *key,
+/* Reads key's record only (no hashing): fills result, profile ("" when not recorded) and the
+ * output's recorded SHA-256. False when there is no readable record. */
+bool transcode_cache_read_record(const transcode_cache *cache, const char *key,
+                                 codec_result *result, char *profile, size_t profile_size,
+                                 char sha256[PANYA_HASH_HEX_SIZE]);
+
+/* The path of key's record (record true: KEY.meta) or output (KEY.out), malloc'd; NULL when
+ * out of memory. Layout: DIR/v1/KE/KEY.{meta,out}, KE the key's first two digits. */
+char *transcode_cache_entry_path(const transcode_cache *cache, const char *key, bool record);
+
+/* Records result, made with the named profile, for an output already at
+ * transcode_cache_output_path(key). The record (DIR/v1/KE/KEY.meta) is renamed into place
+ * last: an entry is complete once its record exists and the output matches it. */
+int transcode_cache_store(const transcode_cache *cache, const char *key, const char *profile,
                           const codec_result *result, panya_error *err);
 
 #endif

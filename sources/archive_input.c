@@ -87,8 +87,8 @@ static void leave_utf8(locale_t previous)
         uselocale(previous);
 }
 
-int archive_input_open(archive_input **out, const char *path, const archive_input_limits *limits,
-                       panya_error *err)
+static int open_archive(archive_input **out, const char *path, const archive_input_limits *limits,
+                        bool tar_too, panya_error *err)
 {
     *out = NULL;
     struct stat st;
@@ -113,18 +113,35 @@ int archive_input_open(archive_input **out, const char *path, const archive_inpu
         return panya_error_oom(err);
     }
     archive_read_support_format_zip(in->archive);
+    if (tar_too) {
+        archive_read_support_filter_gzip(in->archive);
+        archive_read_support_format_tar(in->archive);
+    }
     locale_t previous = enter_utf8(in);
     int r = archive_read_open_filename(in->archive, path, 64 * 1024);
     leave_utf8(previous);
     if (r != ARCHIVE_OK) {
         int code = archive_errno(in->archive) == EACCES ? PANYA_ERR_USAGE : PANYA_ERR_INVALID;
-        panya_error_set(err, code, "%s: not a readable zip archive (%s)", path,
+        panya_error_set(err, code, "%s: not a readable %s archive (%s)", path,
+                        tar_too ? "zip or gzip'd tar" : "zip",
                         archive_error_string(in->archive));
         archive_input_close(in);
         return -1;
     }
     *out = in;
     return 0;
+}
+
+int archive_input_open(archive_input **out, const char *path, const archive_input_limits *limits,
+                       panya_error *err)
+{
+    return open_archive(out, path, limits, false, err);
+}
+
+int archive_input_open_zip_or_tar(archive_input **out, const char *path,
+                                  const archive_input_limits *limits, panya_error *err)
+{
+    return open_archive(out, path, limits, true, err);
 }
 
 /* Copies raw into in->name: UTF-8 as is, other bytes as \xNN; drops "./" and empty segments;

@@ -61,6 +61,11 @@ typedef struct archive_input archive_input;
 int archive_input_open(archive_input **out, const char *path, const archive_input_limits *limits,
                        panya_error *err);
 
+/* The same for a zip or a gzip'd (or plain) tar, as Moodle backups (.mbz) come; tar entries
+ * go through the same name, link and size checks. */
+int archive_input_open_zip_or_tar(archive_input **out, const char *path,
+                                  const archive_input_limits *limits, panya_error *err);
+
 /* Counts what in reads against budget as well as its own limits; from_input says that the
  * archive is part of the input (not unpacked from another), so its size adds to the room the
  * ratio allows. Exceeding the budget is PANYA_ERR_INVALID naming budget->input (a zip bomb).

@@ -83,19 +83,6 @@ int h5p_player_add(lesson_model *model, panya_error *err)
     return status;
 }
 
-static void write_escaped(FILE *f, const char *text)
-{
-    for (const char *p = text; *p; p++) {
-        switch (*p) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*p, f);
-        }
-    }
-}
-
 int h5p_launch_page_write(const char *disk_path, const char *bundle_prefix, const char *title,
                           panya_error *err)
 {
@@ -113,7 +100,7 @@ int h5p_launch_page_write(const char *disk_path, const char *bundle_prefix, cons
         return panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s", disk_path);
     fputs("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);
-    write_escaped(f, title);
+    source_write_html_text(f, title);
     fprintf(f,
             "</title>\n<style>body{margin:0;padding:4px;font-family:sans-serif}</style>\n"
             "</head>\n<body>\n<div id=\"h5p-container\"></div>\n"

@@ -14,6 +14,8 @@ static const source_reader *const readers[] = {
     &source_reader_scorm,
     &source_reader_h5p,
     &source_reader_pdf,
+    &source_reader_imscc,
+    &source_reader_moodle,
     &source_reader_kpl,
     &source_reader_folder,
     NULL,
@@ -95,9 +97,11 @@ int source_read(const char *path, const char *kind, source_context *ctx, lesson_
     }
     if (kind)
         return panya_error_set(err, PANYA_ERR_USAGE,
-                               "unknown source kind '%s' (scorm, h5p, pdf, kpl or folder)", kind);
+                               "unknown source kind '%s' (scorm, h5p, pdf, imscc, moodle, kpl "
+                               "or folder)", kind);
     return panya_error_set(err, PANYA_ERR_USAGE,
-                           "%s: not a SCORM package, an H5P package, a PDF, a KPL course export or a folder", path);
+                           "%s: not a SCORM package, an H5P package, a PDF, a Common Cartridge, "
+                           "a Moodle backup, a KPL course export or a folder", path);
 }
 
 /* Names operating systems, file managers and editors leave in folders they touch. */
@@ -329,4 +333,62 @@ char *source_package_name(const char *path)
     if (n > 4 && strncasecmp(start + n - 4, ".zip", 4) == 0)
         n -= 4;
     return strndup(start, n);
+}
+
+int source_add_package_course(lesson_model *model, const char *prefix, const char *kind,
+                               const char *title, panya_error *err)
+{
+    manifest_course *course = bundle_manifest_add_course(model->manifest, prefix);
+    char *lesson_id = source_join(prefix, "1");
+    manifest_lesson *lesson = course && lesson_id ? manifest_course_add_lesson(course, lesson_id)
+                                                  : NULL;
+    manifest_item *item = lesson ? manifest_lesson_add_item(lesson, lesson_id, kind, prefix)
+                                 : NULL;
+    int status = 0;
+    if (!item || source_add_title(&course->titles, title) != 0 ||
+        source_add_title(&lesson->titles, title) != 0 ||
+        source_add_title(&item->titles, title) != 0)
+        status = panya_error_oom(err);
+    free(lesson_id);
+    return status;
+}
+
+void source_write_html_text(FILE *f, const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        switch (*p) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\f': break;
+        default: fputc(*p, f);
+        }
+    }
+}
+
+void source_write_html_head(FILE *f, const char *title)
+{
+    fputs("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<meta "
+          "name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);
+    source_write_html_text(f, title);
+    fputs("</title>\n</head>\n<body>\n<h1>", f);
+    source_write_html_text(f, title);
+    fputs("</h1>\n", f);
+}
+
+int source_write_link_page(const char *disk, const char *title, const char *url,
+                           panya_error *err)
+{
+    FILE *f = fopen(disk, "wb");
+    if (!f)
+        return panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s", disk);
+    source_write_html_head(f, title);
+    fputs("<p>This is a link to a web site: it opens only with an internet "
+          "connection.</p>\n<p><a href=\"", f);
+    source_write_html_text(f, url);
+    fputs("\">", f);
+    source_write_html_text(f, url);
+    fputs("</a></p>\n</body>\n</html>\n", f);
+    return fclose(f) == 0 ? 0 : panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s", disk);
 }

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "common/error.h"
@@ -26,7 +27,6 @@ typedef struct source_context {
     bool keep_going;              /* skip broken lessons (recorded in the model) */
     scorm_validate_options scorm; /* how SCORM packages are validated before packing */
     unsigned scorm_packages;      /* SCORM packages validated */
-    unsigned h5p_packages;        /* H5P packages packed */
     bool h5p_player_added;        /* the shared H5P player is in the model */
     /* The output, never read as input: the bundle itself (when it exists), and its split
      * parts and temporaries, by name, in its folder. */
@@ -65,11 +65,13 @@ typedef struct source_reader {
 extern const source_reader source_reader_scorm;
 extern const source_reader source_reader_h5p;
 extern const source_reader source_reader_pdf;
+extern const source_reader source_reader_imscc;
+extern const source_reader source_reader_moodle;
 extern const source_reader source_reader_kpl;
 extern const source_reader source_reader_folder;
 
 /* Reads path with the reader named `kind`, or with the first that takes it (SCORM package,
- * then H5P package, then PDF, then KPL export, then plain folder) when kind is NULL; ctx->reader and ctx->reason say
+ * then H5P package, then PDF, then Common Cartridge, then Moodle backup, then KPL export, then plain folder) when kind is NULL; ctx->reader and ctx->reason say
  * which and why. Returns 0 or -1. */
 int source_read(const char *path, const char *kind, source_context *ctx, lesson_model *model,
                 panya_error *err);
@@ -105,6 +107,10 @@ void source_describe_error(const source_context *ctx, panya_error *err);
  * each entry and a full disk is said as such. Returns 0 or -1 naming the zip and entry. */
 int source_unzip(source_context *ctx, const char *zip_path, const char *dest,
                  panya_error *err);
+
+/* The same for a zip or a gzip'd tar (a Moodle backup), under the same rules and budget. */
+int source_unpack_zip_or_tar(source_context *ctx, const char *path, const char *dest,
+                             panya_error *err);
 
 /* Looks at a zip's entry names only: sets *has_manifest when imsmanifest.xml is at its root,
  * *has_index when index.html is, and *files_in_folders (unless NULL) to the number of
@@ -142,6 +148,24 @@ int source_pdf_add_document(const char *path, const char *bundle_prefix, source_
 /* Whether path is a SCORM package: a folder with imsmanifest.xml, or a .zip with it at its
  * root. Returns 1, 0, or -1 (a zip that cannot be read: err set). */
 int source_is_scorm(const source_context *ctx, const char *path, panya_error *err);
+
+/* Adds a course `prefix` with one lesson and one item of `kind` for the package at path
+ * prefix, all titled title; the item's launch page (a SCORM package's first SCO, else
+ * prefix/index.html) is found when the model is finished. Returns 0 or -1 (OOM). */
+int source_add_package_course(lesson_model *model, const char *prefix, const char *kind,
+                               const char *title, panya_error *err);
+
+/* Writes text into an HTML page, escaping what HTML gives a meaning (& < > ") and dropping
+ * form feeds (poppler ends each page's text with one). */
+void source_write_html_text(FILE *f, const char *text);
+
+/* Starts a generated page: doctype, UTF-8, phone viewport, title, and the title as <h1>. */
+void source_write_html_head(FILE *f, const char *title);
+
+/* Writes the page an online-only web link becomes (item kind `url`) at disk: the title, a
+ * line saying it needs the internet, and the link. Returns 0 or -1. */
+int source_write_link_page(const char *disk, const char *title, const char *url,
+                           panya_error *err);
 
 /* Adds a title in Lao ("lo") when text has Lao letters, else in English ("en"). */
 int source_add_title(manifest_titles *titles, const char *text);

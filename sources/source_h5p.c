@@ -286,7 +286,6 @@ int source_h5p_add_package(const char *path, const char *bundle_prefix, source_c
         status = h5p_player_add(model, err);
         ctx->h5p_player_added = status == 0;
     }
-    ctx->h5p_packages += status == 0;
     free(page_path);
     free(page);
     free(page_folder);
@@ -316,22 +315,8 @@ static int h5p_read(const char *path, const char *bundle_prefix, source_context 
     char *title = NULL;
     int status = prefix ? source_h5p_add_package(path, prefix, ctx, model, &title, err)
                         : panya_error_oom(err);
-    if (status == 0) {
-        manifest_course *course = bundle_manifest_add_course(model->manifest, prefix);
-        char *lesson_id = source_join(prefix, "1");
-        char *launch = source_join(prefix, "index.html");
-        manifest_lesson *lesson = course && lesson_id ? manifest_course_add_lesson(course, lesson_id)
-                                                      : NULL;
-        manifest_item *item = lesson ? manifest_lesson_add_item(lesson, lesson_id, "h5p", prefix)
-                                     : NULL;
-        if (!item || !launch || manifest_item_set_launch(item, launch) != 0 ||
-            source_add_title(&course->titles, title) != 0 ||
-            source_add_title(&lesson->titles, title) != 0 ||
-            source_add_title(&item->titles, title) != 0)
-            status = panya_error_oom(err);
-        free(launch);
-        free(lesson_id);
-    }
+    if (status == 0)
+        status = source_add_package_course(model, prefix, "h5p", title, err);
     free(title);
     free(prefix);
     free(name);

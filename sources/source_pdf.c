@@ -45,20 +45,6 @@ static int pdf_detect(const char *path, source_context *ctx, char *why, size_t w
     return 1;
 }
 
-static void write_escaped(FILE *f, const char *text)
-{
-    for (const char *p = text; *p; p++) {
-        switch (*p) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\f': break; /* poppler ends a page's text with a form feed */
-        default: fputc(*p, f);
-        }
-    }
-}
-
 static int copy_text(FILE *out, const char *path)
 {
     FILE *in = fopen(path, "rb");
@@ -69,7 +55,7 @@ static int copy_text(FILE *out, const char *path)
     while ((n = fread(buf, 1, sizeof buf - 1, in)) > 0) {
         buf[n] = '\0';
         /* poppler writes UTF-8 without NULs; a stray NUL would only cut the text short. */
-        write_escaped(out, buf);
+        source_write_html_text(out, buf);
     }
     fclose(in);
     return 0;
@@ -102,7 +88,7 @@ static int write_viewer(const char *html_path, const char *pages_dir, const char
     fputs("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
           f);
-    write_escaped(f, title);
+    source_write_html_text(f, title);
     fputs("</title>\n<style>\n"
           "body{margin:0;background:#555;font-family:sans-serif}\n"
           "header,nav{background:#fff;padding:6px 8px}\n"
@@ -113,13 +99,13 @@ static int write_viewer(const char *html_path, const char *pages_dir, const char
           "details{background:#fff;padding:4px 8px;white-space:pre-wrap}\n"
           "</style>\n</head>\n<body>\n<header><h1>",
           f);
-    write_escaped(f, title);
+    source_write_html_text(f, title);
     fprintf(f, "</h1><p>%d page%s", info->pages, info->pages == 1 ? "" : "s");
     if (pdf_name) {
         char bytes[32];
         format_bytes(bytes, sizeof bytes, info->pdf_bytes);
         fputs(" · <a href=\"", f);
-        write_escaped(f, pdf_name);
+        source_write_html_text(f, pdf_name);
         fprintf(f, "\" download>Download the PDF (%s)</a>", bytes);
     }
     fputs("</p></header>\n", f);
@@ -238,21 +224,8 @@ static int pdf_read(const char *path, const char *bundle_prefix, source_context 
     char *prefix = name ? source_join(bundle_prefix, name) : NULL;
     int status = prefix ? source_pdf_add_document(path, prefix, ctx, model, name, err)
                         : panya_error_oom(err);
-    if (status == 0) {
-        manifest_course *course = bundle_manifest_add_course(model->manifest, prefix);
-        char *lesson_id = source_join(prefix, "1");
-        char *launch = source_join(prefix, "index.html");
-        manifest_lesson *lesson = course && lesson_id ? manifest_course_add_lesson(course, lesson_id)
-                                                      : NULL;
-        manifest_item *item = lesson ? manifest_lesson_add_item(lesson, lesson_id, "pdf", prefix)
-                                     : NULL;
-        if (!item || !launch || manifest_item_set_launch(item, launch) != 0 ||
-            source_add_title(&course->titles, name) != 0 ||
-            source_add_title(&lesson->titles, name) != 0)
-            status = panya_error_oom(err);
-        free(launch);
-        free(lesson_id);
-    }
+    if (status == 0)
+        status = source_add_package_course(model, prefix, "pdf", name, err);
     free(prefix);
     free(name);
     return status < 0 ? -1 : 0;

@@ -184,19 +184,8 @@ static int scorm_read(const char *path, const char *bundle_prefix, source_contex
     char *title = NULL;
     int status = prefix ? source_scorm_add_package(path, prefix, ctx, model, &title, err)
                         : panya_error_oom(err);
-    if (status == 0) {
-        bundle_manifest *m = model->manifest;
-        manifest_course *course = bundle_manifest_add_course(m, prefix);
-        char *lesson_id = source_join(prefix, "1");
-        manifest_lesson *lesson = course && lesson_id ? manifest_course_add_lesson(course, lesson_id)
-                                                      : NULL;
-        manifest_item *item = lesson ? manifest_lesson_add_item(lesson, lesson_id, "scorm", prefix)
-                                     : NULL;
-        if (!item || source_add_title(&course->titles, title ? title : name) != 0 ||
-            source_add_title(&lesson->titles, title ? title : name) != 0)
-            status = panya_error_oom(err);
-        free(lesson_id);
-    }
+    if (status == 0)
+        status = source_add_package_course(model, prefix, "scorm", title ? title : name, err);
     free(title);
     free(prefix);
     free(name);

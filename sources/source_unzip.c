@@ -134,22 +134,34 @@ static int refuse_entry(const char *shown, const archive_input_entry *entry, pan
     return 0;
 }
 
-int source_unzip(source_context *ctx, const char *zip_path, const char *dest, panya_error *err)
+/* Opens an archive named in messages as the user knows it (*shown, malloc'd: the outer zip
+ * and entry for one unpacked from another). Returns 0 or -1 (err set, nothing to free). */
+static int open_shown(const source_context *ctx, const char *zip_path, bool tar_too,
+                      archive_input **in, char **shown, panya_error *err)
 {
-    char *shown = source_display_path(ctx, zip_path);
-    if (!shown)
+    if (!(*shown = source_display_path(ctx, zip_path)))
         return panya_error_oom(err);
-    archive_input *in;
-    if (archive_input_open(&in, zip_path, NULL, err) != 0) {
+    if ((tar_too ? archive_input_open_zip_or_tar(in, zip_path, NULL, err)
+                 : archive_input_open(in, zip_path, NULL, err)) != 0) {
         source_describe_error(ctx, err);
-        free(shown);
+        free(*shown);
         return -1;
     }
-    if (archive_input_set_display_name(in, shown) != 0) {
-        archive_input_close(in);
-        free(shown);
+    if (archive_input_set_display_name(*in, *shown) != 0) {
+        archive_input_close(*in);
+        free(*shown);
         return panya_error_oom(err);
     }
+    return 0;
+}
+
+static int unpack(source_context *ctx, const char *zip_path, const char *dest, bool tar_too,
+                  panya_error *err)
+{
+    char *shown;
+    archive_input *in;
+    if (open_shown(ctx, zip_path, tar_too, &in, &shown, err) != 0)
+        return -1;
     archive_input_use_budget(in, &ctx->budget, source_root_for(ctx, zip_path) != &ctx->staging_root);
     archive_input_entry entry;
     int rc, status = 0;
@@ -167,25 +179,26 @@ int source_unzip(source_context *ctx, const char *zip_path, const char *dest, pa
     return status;
 }
 
+int source_unzip(source_context *ctx, const char *zip_path, const char *dest, panya_error *err)
+{
+    return unpack(ctx, zip_path, dest, false, err);
+}
+
+int source_unpack_zip_or_tar(source_context *ctx, const char *path, const char *dest,
+                             panya_error *err)
+{
+    return unpack(ctx, path, dest, true, err);
+}
+
 int source_zip_roots(const source_context *ctx, const char *zip_path, bool *has_manifest,
                      bool *has_index, size_t *files_in_folders, panya_error *err)
 {
     *has_manifest = *has_index = false;
     size_t in_folders = 0;
-    char *shown = source_display_path(ctx, zip_path);
+    char *shown;
     archive_input *in;
-    if (!shown)
-        return panya_error_oom(err);
-    if (archive_input_open(&in, zip_path, NULL, err) != 0) {
-        source_describe_error(ctx, err);
-        free(shown);
+    if (open_shown(ctx, zip_path, false, &in, &shown, err) != 0)
         return -1;
-    }
-    if (archive_input_set_display_name(in, shown) != 0) {
-        archive_input_close(in);
-        free(shown);
-        return panya_error_oom(err);
-    }
     archive_input_names_only(in);
     archive_input_entry entry;
     int rc;

@@ -81,6 +81,8 @@ for item in items:
             check_page(launch)
     elif not os.path.exists(os.path.join(root, path)):
         broken.append("item %s: %s" % (item.get("id"), path))
+    elif path.endswith(".html"):
+        check_page(path)
     if item.get("kind") == "h5p":
         check_h5p(path)
 for b in broken:

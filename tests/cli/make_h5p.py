@@ -129,4 +129,5 @@ def main():
             z.writestr(name, data.encode() if isinstance(data, str) else data)
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -26,6 +26,15 @@ expect_in "$WORK/mc.xml" '_panya/h5p-standalone/main.bundle.js'
 xmllint --noout --schema "$PANYA_SOURCE_ROOT/manifest/bundle_manifest.xsd" "$WORK/mc.xml" 2>"$WORK/xsd" ||
     fail "manifest not valid against the XSD: $(cat "$WORK/xsd")"
 
+# An unpacked package (a folder with h5p.json): the same, named after the folder.
+mkdir -p "$WORK/unpacked/quiz"
+(cd "$WORK/unpacked/quiz" && unzip -q "$WORK/in/ບົດຮຽນ/multichoice.h5p") || fail "unzip"
+expect_exit 0 pack "$WORK/unpacked/quiz" -o "$WORK/u.panya" --profile source
+expect_in "$WORK/out" "read as h5p: h5p.json at its root"
+"$PANYA" inspect --manifest "$WORK/u.panya" | grep -q 'kind="h5p" path="quiz" launch="quiz/index.html"' ||
+    fail "the unpacked package is not an h5p item"
+[ -e "$WORK/unpacked/quiz/index.html" ] && fail "the launch page was written into the input"
+
 # A course folder of three content types: one player stored once, media transcoded in place.
 expect_exit 0 pack "$WORK/in" -o "$WORK/c.panya"
 expect_in "$WORK/out" "1 courses, 3 lessons"

@@ -71,7 +71,7 @@ if command -v man >/dev/null; then
         [ -s "$WORK/man.err" ] && fail "man -l $(basename "$page"): $(head -3 "$WORK/man.err")"
         grep -q "NAME" "$WORK/man.txt" || fail "$(basename "$page") has no NAME section"
     done
-    for cmd in $(run --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p'); do
+    for cmd in $(run --help | sed -n '/^Commands:/,/^$/s/^  \([a-z-]*\) .*/\1/p'); do
         page=$root/share/man/man1/panya-$cmd.1
         [ -f "$page" ] || { fail "no man page for $cmd"; continue; }
         # Every option `panya help CMD` lists is in its page.

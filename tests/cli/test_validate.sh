@@ -200,6 +200,7 @@ tar -C "$work/mbz" -czf "$work/course.mbz" moodle_backup.xml activities
 expect_exit 1 "$work/course.mbz"
 expect_out "NOT SCORM (Moodle course backup)"
 expect_out "restore it in Moodle"
+expect_out "panya pack\` reads it"
 grep -q "not a zip" "$work/out" && fail ".mbz reported as a broken zip"
 (cd "$work/mbz" && zip -qr "$work/course-zip.mbz" .)
 expect_exit 1 "$work/course-zip.mbz"

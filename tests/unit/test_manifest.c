@@ -28,6 +28,9 @@ static bundle_manifest *sample_manifest(void)
     manifest_lesson *lesson = manifest_course_add_lesson(course, "maths-1");
     assert_int_equal(manifest_titles_add(&lesson->titles, "lo", "ບົດທີ 1"), 0);
     assert_non_null(manifest_lesson_add_item(lesson, "maths-1-video", "video", "ເລກ/ບົດທີ1.mp4"));
+    manifest_item *quiz = manifest_lesson_add_item(lesson, "maths-1-quiz", "h5p", "ເລກ/quiz");
+    assert_non_null(quiz);
+    assert_int_equal(manifest_item_set_launch(quiz, "ເລກ/quiz/index.html"), 0);
     manifest_file *video = bundle_manifest_add_file(m, "ເລກ/ບົດທີ1.mp4", &err);
     manifest_variant small = {.profile = "small", .mime = "video/mp4",
                               .codecs = "avc1.4D401E,mp4a.40.2", .width = 640, .height = 360,
@@ -65,6 +68,8 @@ static void round_trip_keeps_everything(void **state)
     assert_int_equal(back->course_count, 1);
     assert_string_equal(back->courses[0].grade, "3");
     assert_string_equal(back->courses[0].lessons[0].items[0].path, "ເລກ/ບົດທີ1.mp4");
+    assert_null(back->courses[0].lessons[0].items[0].launch);
+    assert_string_equal(back->courses[0].lessons[0].items[1].launch, "ເລກ/quiz/index.html");
     const manifest_file *video = bundle_manifest_find_file(back, "ເລກ/ບົດທີ1.mp4");
     assert_non_null(video);
     const manifest_variant *low = manifest_file_variant(video, "low");
@@ -167,6 +172,11 @@ static void hostile_manifests_are_refused_with_a_line(void **state)
                     "id=\"x\" version=\"1\"><files/></bundle>",
                     "unsupported manifest format");
     expect_rejected("<?xml version=\"1.0\"?><manifest/>", "root element");
+    /* A launch file outside its item would let a player open another lesson's files. */
+    expect_rejected(HEAD "<course id=\"c\"><lesson id=\"l\"><item id=\"i\" kind=\"h5p\" "
+                         "path=\"quiz\" launch=\"quizzes/index.html\"/></lesson></course>"
+                         "<files/></bundle>",
+                    "launch file 'quizzes/index.html' is not a file below");
 }
 
 int main(void)
