@@ -48,11 +48,24 @@ const char *panya_status_text(panya_status status)
 }
 
 /* NUL-terminated copies of the path table's paths and profile names, so that info structs
- * can hand out plain C strings. */
+ * can hand out plain C strings. Sized from the lengths, not from strings_size: entries may
+ * share or overlap their bytes in the strings area, so the copies can need more room. */
 static int copy_path_strings(panya_bundle *b, const bundle_path_table *t)
 {
-    size_t total = (size_t)t->strings_size + t->file_count + t->profile_count + 1;
-    b->strings = malloc(total);
+    uint64_t total = 1;
+    for (uint32_t f = 0; f < t->file_count; f++) {
+        uint32_t len;
+        bundle_path_table_path(t, f, &len);
+        total += (uint64_t)len + 1;
+    }
+    for (uint32_t i = 0; i < t->profile_count; i++) {
+        uint32_t len;
+        bundle_path_table_profile(t, i, &len);
+        total += (uint64_t)len + 1;
+    }
+    if (total > SIZE_MAX)
+        return -1;
+    b->strings = malloc((size_t)total);
     b->paths = calloc(t->file_count + 1, sizeof *b->paths);
     b->profiles = calloc(t->profile_count + 1, sizeof *b->profiles);
     if (!b->strings || !b->paths || !b->profiles)

@@ -1,7 +1,8 @@
-/* libFuzzer target for archive input alone (sources/archive_input.c): a zip's entries, their
+/* libFuzzer target for archive input alone (sources/archive_input.c): a zip's or a (gzip'd)
+ * tar's entries, their
  * names (normalised, unsafe and legacy-encoded ones flagged), kinds (links never followed),
  * sizes and data, under one unpack budget with nesting, as a pack reads them.
- * Input: the bytes of a zip. Entries named *.zip are read as nested archives (up to the
+ * Input: the bytes of a zip or tar. Entries named *.zip are read as nested archives (up to the
  * budget's depth), the way KPL exports hold lesson zips. Small limits make the bounds (bytes,
  * entries, ratio) reachable by the fuzzer. Seeds: tests/fuzz/make_archive_seeds.py. */
 #include <stdbool.h>
@@ -38,7 +39,7 @@ static void read_archive(const char *path, const char *shown, archive_budget *bu
                                    .max_ratio = 50};
     archive_input *in;
     panya_error err = {0};
-    if (archive_input_open(&in, path, &limits, &err) != 0)
+    if (archive_input_open_zip_or_tar(&in, path, &limits, &err) != 0)
         return;
     archive_input_use_budget(in, budget, depth == 0);
     if (archive_input_set_display_name(in, shown) != 0) {

@@ -2,11 +2,13 @@
 """Writes seed zips for fuzz_archive_input into the folder given (default: the committed
 corpus, tests/fuzz/corpus/archive_input): a normal lesson zip, a nested export (zip of zips),
 Unicode (Lao) and CP437 names, symbolic links, '..' and absolute entries, a zip64 archive,
-a stored and a deflated highly compressible entry. Each is a few hundred bytes."""
+a stored and a deflated highly compressible entry, a gzip'd tar (a Moodle backup) with a
+link and a '..' entry. Each is a few hundred bytes."""
 import io
 import os
 import struct
 import sys
+import tarfile
 import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -74,6 +76,18 @@ def seeds():
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as z:
         z.writestr("stored.txt", b"stored " * 20)
     yield "stored.zip", buf.getvalue()
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as t:
+        for name, data in (("moodle_backup.xml", b"<moodle_backup/>"), ("../up.txt", b"u")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+        link = tarfile.TarInfo("files/link")
+        link.type = tarfile.SYMTYPE
+        link.linkname = "/etc/passwd"
+        t.addfile(link)
+        t.addfile(tarfile.TarInfo("lesson.zip"), io.BytesIO(b""))
+    yield "backup.mbz", buf.getvalue()
 
 
 def main():

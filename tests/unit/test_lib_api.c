@@ -489,6 +489,31 @@ static void test_open_errors(void **state)
     assert_string_equal(panya_status_text(PANYA_ERR_NOT_FOUND), "not found");
 }
 
+/* tests/data/path-table-shared-strings.panya (found by fuzz_bundle_reader): path table
+ * entries whose strings share bytes, so their copies need more room than the strings area.
+ * Opening it once wrote past the copies' buffer (ASan: heap-buffer-overflow). */
+static void test_path_table_shared_strings(void **state)
+{
+    (void)state;
+    const char *root = getenv("PANYA_SOURCE_ROOT");
+    assert_non_null(root);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/data/path-table-shared-strings.panya", root);
+    panya_bundle *b = open_ok(path, 0);
+    panya_facts facts;
+    assert_int_equal(panya_get_facts(b, &facts), PANYA_OK);
+    assert_true(facts.file_count > 0);
+    for (size_t f = 0; f < facts.file_count; f++) {
+        panya_file_info info;
+        assert_int_equal(panya_file_at(b, f, 0, &info, NULL), PANYA_OK);
+        assert_non_null(info.path);
+        assert_true(strlen(info.path) < 4096);
+    }
+    for (size_t p = 0; p < panya_profile_count(b); p++)
+        assert_non_null(panya_profile_name(b, p));
+    panya_close(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -499,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_strict_footer),
         cmocka_unit_test(test_format_1_0_fixture),
         cmocka_unit_test(test_path_table_rules),
+        cmocka_unit_test(test_path_table_shared_strings),
         cmocka_unit_test(test_open_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
