@@ -14,6 +14,7 @@ static const source_reader *const readers[] = {
     &source_reader_scorm,
     &source_reader_h5p,
     &source_reader_pdf,
+    &source_reader_office,
     &source_reader_imscc,
     &source_reader_moodle,
     &source_reader_kpl,
@@ -97,11 +98,12 @@ int source_read(const char *path, const char *kind, source_context *ctx, lesson_
     }
     if (kind)
         return panya_error_set(err, PANYA_ERR_USAGE,
-                               "unknown source kind '%s' (scorm, h5p, pdf, imscc, moodle, kpl "
-                               "or folder)", kind);
+                               "unknown source kind '%s' (scorm, h5p, pdf, office, imscc, moodle, "
+                               "kpl or folder)", kind);
     return panya_error_set(err, PANYA_ERR_USAGE,
-                           "%s: not a SCORM package, an H5P package, a PDF, a Common Cartridge, "
-                           "a Moodle backup, a KPL course export or a folder", path);
+                           "%s: not a SCORM package, an H5P package, a PDF, an office document, "
+                           "a Common Cartridge, a Moodle backup, a KPL course export or a "
+                           "folder", path);
 }
 
 /* Names operating systems, file managers and editors leave in folders they touch. */

@@ -65,13 +65,14 @@ typedef struct source_reader {
 extern const source_reader source_reader_scorm;
 extern const source_reader source_reader_h5p;
 extern const source_reader source_reader_pdf;
+extern const source_reader source_reader_office;
 extern const source_reader source_reader_imscc;
 extern const source_reader source_reader_moodle;
 extern const source_reader source_reader_kpl;
 extern const source_reader source_reader_folder;
 
 /* Reads path with the reader named `kind`, or with the first that takes it (SCORM package,
- * then H5P package, then PDF, then Common Cartridge, then Moodle backup, then KPL export, then plain folder) when kind is NULL; ctx->reader and ctx->reason say
+ * then H5P package, then PDF, then office document, then Common Cartridge, then Moodle backup, then KPL export, then plain folder) when kind is NULL; ctx->reader and ctx->reason say
  * which and why. Returns 0 or -1. */
 int source_read(const char *path, const char *kind, source_context *ctx, lesson_model *model,
                 panya_error *err);
