@@ -63,7 +63,7 @@ static int copy_path_strings(panya_bundle *b, const bundle_path_table *t)
         bundle_path_table_profile(t, i, &len);
         total += (uint64_t)len + 1;
     }
-    if (total > SIZE_MAX)
+    if (total != (size_t)total) /* a 32-bit phone */
         return -1;
     b->strings = malloc((size_t)total);
     b->paths = calloc(t->file_count + 1, sizeof *b->paths);
