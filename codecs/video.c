@@ -518,6 +518,20 @@ static int encode_to_target(const codec_job *job, codec_result *result, panya_er
     video_samples samples = {0};
     video_prediction prediction;
     int rc = sample_pass(job, &samples, err);
+    /* Still content at a lower frame rate: the profile's cap lowered, samples taken again
+     * at that rate so the trials see what the encode will. */
+    codec_profile still_profile;
+    codec_job still_job;
+    if (rc == 0 && s->max_fps > VIDEO_STILL_FPS && video_samples_still(&samples)) {
+        still_profile = *job->profile;
+        still_profile.video.max_fps = VIDEO_STILL_FPS;
+        still_job = *job;
+        still_job.profile = &still_profile;
+        job = &still_job;
+        s = &still_profile.video;
+        video_samples_free(&samples);
+        rc = sample_pass(job, &samples, err);
+    }
     if (rc == 0)
         rc = video_target_predict(s, &samples, job->source_path, &prediction, err);
     video_samples_free(&samples);

@@ -65,6 +65,13 @@ double video_samples_next(double seconds, double duration);
 int video_samples_add(video_samples *samples, const AVFrame *frame, const AVFrame *ref,
                       panya_error *err);
 void video_samples_free(video_samples *samples);
+/* Content detection (video_still.c). motion: the mean share of the 640-wide luma that
+ * changes between neighbouring sampled frames (1 with fewer than two neighbours). still:
+ * slides or a screen recording rather than camera footage; such clips are encoded at
+ * VIDEO_STILL_FPS at most. */
+#define VIDEO_STILL_FPS 15
+double video_samples_motion(const video_samples *samples);
+bool video_samples_still(const video_samples *samples);
 
 /* The CRF search (video_target.c). predict: trial-encodes the samples at a fast preset
  * and returns the highest CRF predicted to reach the profile's target, and the slope of

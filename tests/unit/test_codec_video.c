@@ -55,7 +55,8 @@ static void test_small_h264(void **state)
     char src[256], out[256];
     paths(src, out, sizeof src, "clip.mp4");
     testmedia_clip clip = {.muxer = "mp4",
-                           .video = "testsrc2=size=320x240:rate=25:duration=2",
+                           /* noise: camera-like motion (a still picture gets 15 fps) */
+                           .video = "testsrc2=size=320x240:rate=25:duration=2,noise=alls=6:allf=t",
                            .video_encoder = "libx264", .pix_fmt = "yuv420p",
                            .audio = "sine=frequency=440:sample_rate=48000:duration=2",
                            .audio_encoder = "aac", .channel_layout = "stereo"};
@@ -317,6 +318,30 @@ static void test_broken_inputs(void **state)
     expect_failure(path, PANYA_ERR_USAGE);
 }
 
+/* Still content (slides) is encoded at the still frame rate; moving content keeps its own. */
+static void test_still_content_lowers_rate(void **state)
+{
+    (void)state;
+    char src[256], out[256];
+    paths(src, out, sizeof src, "slides.mp4");
+    testmedia_clip clip = {.muxer = "mp4",
+                           .video = "smptebars=size=320x240:rate=30:duration=2",
+                           .video_encoder = "libx264", .pix_fmt = "yuv420p"};
+    testmedia_write_clip(src, &clip);
+    transcode(src, "small", out, 0);
+    testmedia_info info;
+    testmedia_inspect(out, &info);
+    assert_true(info.fps > 14.9 && info.fps < 15.1); /* small's cap is 30 */
+    assert_true(info.duration > 1.9 && info.duration < 2.2);
+
+    paths(src, out, sizeof src, "moving.mp4");
+    clip.video = "testsrc2=size=320x240:rate=30:duration=2,noise=alls=20:allf=t";
+    testmedia_write_clip(src, &clip);
+    transcode(src, "small", out, 0);
+    testmedia_inspect(out, &info);
+    assert_true(info.fps > 29.9 && info.fps < 30.1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_audio_only_mp4_is_audio),
         cmocka_unit_test(test_parallel_transcodes),
         cmocka_unit_test(test_broken_inputs),
+        cmocka_unit_test(test_still_content_lowers_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
