@@ -184,6 +184,7 @@ typedef struct video_pass {
     video_samples *samples;
     double sampled_until; /* the sample pass keeps no frame before this (seconds) */
     bool seeked_to_window;
+    double last_seek_window; /* the window the last seek aimed at: each is sought once */
 } video_pass;
 
 static int count_packet(void *opaque, const AVPacket *pkt, panya_error *err)
@@ -389,11 +390,15 @@ static int skip_to_samples(video_pass *v, const AVPacket *pkt, panya_error *err)
     double next = video_samples_next(at > REORDER_SECONDS ? at - REORDER_SECONDS : 0, duration);
     if (next < 0 && (v->samples->count > 0 || at > duration + REORDER_SECONDS))
         return SAMPLES_DONE;
-    if (next > at + SEEK_AHEAD_SECONDS && !v->seeked_to_window) {
+    /* A backward seek lands on the keyframe before the window, which may lie before windows
+     * already sampled when keyframes are sparse; seeking for the same window again would then
+     * loop forever, so each window is sought at most once and the rest is decoded through. */
+    if (next > at + SEEK_AHEAD_SECONDS && !v->seeked_to_window && next > v->last_seek_window) {
         int64_t target = (int64_t)((next - REORDER_SECONDS) / av_q2d(st->time_base));
         if (av_seek_frame(v->in, v->video_index, target, AVSEEK_FLAG_BACKWARD) >= 0) {
             avcodec_flush_buffers(v->dec);
             v->seeked_to_window = true;
+            v->last_seek_window = next;
             return 0;
         }
     }

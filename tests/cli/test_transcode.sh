@@ -97,6 +97,14 @@ expect 1 'bad.xml:[0-9]+: not well-formed' transcode "$tmp/photo.png" --profiles
 
 # Real media, when ../shared/corpus is there: frog.webm's Vorbis timestamps step back at
 # the start, which once made the Opus track unmuxable.
+# Sparse keyframes (one every 8.3 s in a 12 s clip, as x264's default GOP of 250 gives at
+# 30 fps): the targeting's sample pass seeks backward past windows it already sampled and must
+# not seek for them again (it looped forever on the demo's videos).
+ffmpeg -v error -f lavfi -i testsrc2=size=1280x720:rate=30:duration=12 -c:v libx264 -g 250 \
+    -pix_fmt yuv420p -y "$tmp/sparse-keys.mp4"
+timeout 300 "$PANYA" transcode "$tmp/sparse-keys.mp4" --profile small -o "$tmp/sparse.mp4" \
+    --no-ssim >/dev/null || fail "transcode of a clip with sparse keyframes did not finish"
+
 corpus=${PANYA_SHARED:-}/corpus/media
 if [ -f "$corpus/frog.webm" ]; then
     expect 0 'av01\.0\.[0-9]+M\.08,opus' transcode "$corpus/frog.webm" --profile modern --no-ssim \
