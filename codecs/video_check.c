@@ -1,6 +1,7 @@
 /* ssim640: encoded frames decoded again and compared with the source at 640 wide by
  * libavfilter's ssim filter, as a phone shows them and as bench/codecs.sh measures. */
 #include <stdio.h>
+#include "common/grow.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,14 +92,8 @@ int video_check_open(video_check *c, const AVCodecContext *enc, const video_plan
 
 int video_check_push_ref(video_check *c, const AVFrame *ref, panya_error *err)
 {
-    if (c->ref_count == c->ref_capacity) {
-        size_t capacity = c->ref_capacity ? c->ref_capacity * 2 : 64;
-        AVFrame **refs = realloc(c->refs, capacity * sizeof *refs);
-        if (!refs)
-            return panya_error_oom(err);
-        c->refs = refs;
-        c->ref_capacity = capacity;
-    }
+    if (panya_grow((void **)&c->refs, &c->ref_capacity, c->ref_count, sizeof *c->refs, 64) != 0)
+        return panya_error_oom(err);
     AVFrame *copy = av_frame_clone(ref);
     if (!copy)
         return panya_error_oom(err);

@@ -1,4 +1,5 @@
 #include "manifest/scorm_files.h"
+#include "common/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,14 +22,9 @@ void scorm_files_free(scorm_files *files)
 
 int scorm_files_add(scorm_files *files, const char *path)
 {
-    if (files->count == files->capacity) {
-        size_t capacity = files->capacity ? files->capacity * 2 : 64;
-        char **grown = realloc(files->paths, capacity * sizeof *grown);
-        if (!grown)
-            return -1;
-        files->paths = grown;
-        files->capacity = capacity;
-    }
+    if (panya_grow((void **)&files->paths, &files->capacity, files->count, sizeof *files->paths,
+                   64) != 0)
+        return -1;
     char *copy = strdup(path);
     if (!copy)
         return -1;

@@ -1,4 +1,5 @@
 #include "manifest/scorm_report.h"
+#include "common/grow.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -147,15 +148,10 @@ void scorm_report_free(scorm_report *report)
 void scorm_report_add(scorm_report *report, scorm_rule_id rule, const char *file, long line,
                       long column, const char *fmt, ...)
 {
-    if (report->count == report->capacity) {
-        size_t capacity = report->capacity ? report->capacity * 2 : 16;
-        scorm_finding *grown = realloc(report->findings, capacity * sizeof *grown);
-        if (!grown) {
-            report->out_of_memory = true;
-            return;
-        }
-        report->findings = grown;
-        report->capacity = capacity;
+    if (panya_grow((void **)&report->findings, &report->capacity, report->count,
+                   sizeof *report->findings, 16) != 0) {
+        report->out_of_memory = true;
+        return;
     }
     va_list ap;
     va_start(ap, fmt);

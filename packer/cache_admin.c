@@ -1,6 +1,7 @@
 /* `panya cache stats|verify|merge|gc`: whole-cache operations over the layout of
  * packer/transcode_cache.c (DIR/v1/KE/KEY.meta + KEY.out). */
 #include "packer/cache_admin.h"
+#include "common/grow.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -50,14 +51,9 @@ static scanned_entry *entry_for(cache_scan *scan, const char *key)
 {
     if (scan->count && strncmp(scan->entries[scan->count - 1].key, key, PANYA_HASH_HEX_SIZE - 1) == 0)
         return &scan->entries[scan->count - 1];
-    if (scan->count == scan->capacity) {
-        size_t capacity = scan->capacity ? scan->capacity * 2 : 256;
-        scanned_entry *grown = realloc(scan->entries, capacity * sizeof *grown);
-        if (!grown)
-            return NULL;
-        scan->entries = grown;
-        scan->capacity = capacity;
-    }
+    if (panya_grow((void **)&scan->entries, &scan->capacity, scan->count,
+                   sizeof *scan->entries, 256) != 0)
+        return NULL;
     scanned_entry *e = &scan->entries[scan->count++];
     memset(e, 0, sizeof *e);
     memcpy(e->key, key, PANYA_HASH_HEX_SIZE - 1);

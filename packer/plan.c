@@ -1,6 +1,7 @@
 /* `panya plan` and `panya transcode-job`: the transcodes of a pack as independent jobs,
  * shards balanced by estimated cost, and one job run into a transcode cache. */
 #include "packer/plan.h"
+#include "common/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,14 +30,8 @@ double plan_job_cost(codec_kind kind, double duration, int width, int height)
 
 int plan_add(plan *p, const plan_job *job, panya_error *err)
 {
-    if (p->count == p->capacity) {
-        size_t capacity = p->capacity ? p->capacity * 2 : 64;
-        plan_job *grown = realloc(p->jobs, capacity * sizeof *grown);
-        if (!grown)
-            return panya_error_oom(err);
-        p->jobs = grown;
-        p->capacity = capacity;
-    }
+    if (panya_grow((void **)&p->jobs, &p->capacity, p->count, sizeof *p->jobs, 64) != 0)
+        return panya_error_oom(err);
     plan_job *copy = &p->jobs[p->count];
     *copy = *job;
     copy->input = job->input ? strdup(job->input) : NULL;

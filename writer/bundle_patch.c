@@ -1,4 +1,5 @@
 #include "writer/bundle_patch.h"
+#include "common/grow.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -106,14 +107,8 @@ static int add_segment(diff_state *d, uint32_t kind, uint64_t offset, uint64_t l
         last->length += length; /* contiguous in OLD (COPY) or in NEW (LITERAL) */
         return 0;
     }
-    if (d->count == d->capacity) {
-        size_t capacity = d->capacity ? d->capacity * 2 : 64;
-        patch_segment *grown = realloc(d->segments, capacity * sizeof *grown);
-        if (!grown)
-            return -1;
-        d->segments = grown;
-        d->capacity = capacity;
-    }
+    if (panya_grow((void **)&d->segments, &d->capacity, d->count, sizeof *d->segments, 64) != 0)
+        return -1;
     d->segments[d->count++] = (patch_segment){kind, offset, length};
     return 0;
 }

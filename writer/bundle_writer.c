@@ -1,4 +1,5 @@
 #include "writer/bundle_writer.h"
+#include "common/grow.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -115,14 +116,8 @@ static int insert_object(bundle_writer *w, const uint8_t *hash, uint64_t size, c
 {
     if ((w->count + 1) * 2 > w->slot_count && grow_slots(w) != 0)
         goto oom;
-    if (w->count == w->capacity) {
-        size_t capacity = w->capacity ? w->capacity * 2 : 256;
-        writer_object *grown = realloc(w->objects, capacity * sizeof *grown);
-        if (!grown)
-            goto oom;
-        w->objects = grown;
-        w->capacity = capacity;
-    }
+    if (panya_grow((void **)&w->objects, &w->capacity, w->count, sizeof *w->objects, 256) != 0)
+        goto oom;
     writer_object *o = &w->objects[w->count];
     memset(o, 0, sizeof *o);
     memcpy(o->hash, hash, PANYA_HASH_SIZE);
