@@ -47,6 +47,16 @@ const char *panya_status_text(panya_status status)
     return "unknown status";
 }
 
+/* Copies len bytes to *p with a NUL after them, advances *p, returns the copy. */
+static char *append_terminated(char **p, const uint8_t *s, uint32_t len)
+{
+    char *copy = *p;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    *p += len + 1;
+    return copy;
+}
+
 /* NUL-terminated copies of the path table's paths and profile names, so that info structs
  * can hand out plain C strings. Sized from the lengths, not from strings_size: entries may
  * share or overlap their bytes in the strings area, so the copies can need more room. */
@@ -71,21 +81,14 @@ static int copy_path_strings(panya_bundle *b, const bundle_path_table *t)
     if (!b->strings || !b->paths || !b->profiles)
         return -1;
     char *p = b->strings;
+    uint32_t len;
     for (uint32_t f = 0; f < t->file_count; f++) {
-        uint32_t len;
         const uint8_t *s = bundle_path_table_path(t, f, &len);
-        b->paths[f] = p;
-        memcpy(p, s, len);
-        p[len] = '\0';
-        p += len + 1;
+        b->paths[f] = append_terminated(&p, s, len);
     }
     for (uint32_t i = 0; i < t->profile_count; i++) {
-        uint32_t len;
         const uint8_t *s = bundle_path_table_profile(t, i, &len);
-        b->profiles[i] = p;
-        memcpy(p, s, len);
-        p[len] = '\0';
-        p += len + 1;
+        b->profiles[i] = append_terminated(&p, s, len);
     }
     b->file_count = t->file_count;
     b->profile_count = t->profile_count;
