@@ -87,7 +87,7 @@ fi
 expect 2 'there is no folder' transcode "$tmp/talk.mp3" --profile small -o "$tmp/nowhere/x.ogg"
 
 # A user's profile file.
-sed 's/name="small" version="4"/name="tiny" version="7"/; s/max-side="1280"/max-side="200"/' \
+sed 's/name="small" version="5"/name="tiny" version="7"/; s/max-side="1280"/max-side="200"/' \
     "$PANYA_SOURCE_ROOT/codecs/profiles.xml" >"$tmp/mine.xml"
 expect 0 'picture: 200x150' transcode "$tmp/photo.png" --profiles "$tmp/mine.xml" \
     --profile tiny -o "$tmp/out/tiny.webp"
