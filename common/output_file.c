@@ -128,9 +128,9 @@ static void sync_folder(const char *path)
     free(folder);
 }
 
-int panya_output_commit(panya_output_file *out, panya_error *err)
+static int commit(panya_output_file *out, bool sync, panya_error *err)
 {
-    if (fsync(out->fd) != 0) {
+    if (sync && fsync(out->fd) != 0) {
         int saved = errno;
         panya_output_abort(out);
         return panya_error_errno(err, PANYA_ERR_OUTPUT, saved, "%s: cannot sync output",
@@ -150,9 +150,20 @@ int panya_output_commit(panya_output_file *out, panya_error *err)
         panya_output_abort(out);
         return -1;
     }
-    sync_folder(out->final_path);
+    if (sync)
+        sync_folder(out->final_path);
     release(out);
     return 0;
+}
+
+int panya_output_commit(panya_output_file *out, panya_error *err)
+{
+    return commit(out, true, err);
+}
+
+int panya_output_commit_unsynced(panya_output_file *out, panya_error *err)
+{
+    return commit(out, false, err);
 }
 
 void panya_output_abort(panya_output_file *out)

@@ -31,6 +31,11 @@ int panya_output_write_zeros(panya_output_file *out, uint64_t count, panya_error
  * whether it succeeds or not; on failure the temporary file is removed. */
 int panya_output_commit(panya_output_file *out, panya_error *err);
 
+/* As panya_output_commit without the two fsyncs: the file is whole under its final name
+ * but may not be on disk yet. For many small files whose writer syncs the filesystem once
+ * (syncfs) before anything that depends on them is written. */
+int panya_output_commit_unsynced(panya_output_file *out, panya_error *err);
+
 /* Removes the temporary file and frees out's memory; safe to call twice. */
 void panya_output_abort(panya_output_file *out);
 

@@ -291,7 +291,7 @@ static int copy_checked(const char *src, const char *dest, const char *want_hash
         panya_output_abort(&out);
         return -1;
     }
-    return panya_output_commit(&out, err);
+    return panya_output_commit_unsynced(&out, err); /* the batch syncs (merge_batch_flush) */
 }
 
 /* dest already has key with the same output (by record; `cache verify` hashes). */
@@ -310,8 +310,61 @@ static bool present(const transcode_cache *dest, const char *key, const char *sh
     return there;
 }
 
-static int merge_entry(const transcode_cache *src, const transcode_cache *dest,
-                       const char *key, cache_merge_report *report, panya_error *err)
+/* Entries are merged in batches: the outputs of a batch, one syncfs, their records, another
+ * syncfs. A record still never reaches the disk before its output (a crash leaves at worst
+ * outputs without records, which readers ignore and gc removes), at two syncs per batch
+ * instead of two per file: a sync per file made merging 10,000 entries take 99 s. */
+enum { MERGE_BATCH = 256 };
+
+typedef struct merge_batch {
+    char keys[MERGE_BATCH][PANYA_HASH_HEX_SIZE];
+    uint64_t bytes[MERGE_BATCH];
+    size_t count;
+} merge_batch;
+
+static int sync_cache(const transcode_cache *dest, panya_error *err)
+{
+    int fd = open(dest->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s", dest->dir);
+    int status = 0;
+    if (syncfs(fd) != 0)
+        status = panya_error_errno(err, PANYA_ERR_OUTPUT, errno, "%s: cannot sync", dest->dir);
+    close(fd);
+    return status;
+}
+
+/* Makes the batch's outputs durable, then writes their records and makes those durable. */
+static int merge_batch_flush(const transcode_cache *src, const transcode_cache *dest,
+                             merge_batch *batch, cache_merge_report *report, panya_error *err)
+{
+    if (batch->count == 0)
+        return 0;
+    if (sync_cache(dest, err) != 0)
+        return -1;
+    int status = 0;
+    for (size_t i = 0; i < batch->count && status == 0; i++) {
+        char *src_meta = transcode_cache_entry_path(src, batch->keys[i], true);
+        char *dest_meta = transcode_cache_entry_path(dest, batch->keys[i], true);
+        if (!src_meta || !dest_meta)
+            status = panya_error_oom(err);
+        else if ((status = copy_checked(src_meta, dest_meta, NULL, 0, err)) == 0) {
+            report->copied++;
+            report->bytes_copied += batch->bytes[i];
+        }
+        free(src_meta);
+        free(dest_meta);
+    }
+    batch->count = 0;
+    if (status == 0)
+        status = sync_cache(dest, err);
+    return status;
+}
+
+/* Copies key's output into dest when dest lacks it and queues its record in the batch. */
+static int merge_output(const transcode_cache *src, const transcode_cache *dest,
+                        const char *key, merge_batch *batch, cache_merge_report *report,
+                        panya_error *err)
 {
     codec_result r;
     char sha[PANYA_HASH_HEX_SIZE];
@@ -324,33 +377,26 @@ static int merge_entry(const transcode_cache *src, const transcode_cache *dest,
         return 0;
     }
     char *src_out = transcode_cache_entry_path(src, key, false);
-    char *src_meta = transcode_cache_entry_path(src, key, true);
     char *dest_out = transcode_cache_output_path(dest, key, err); /* makes KE/ */
-    char *dest_meta = transcode_cache_entry_path(dest, key, true);
     int status = -1;
-    if (!src_out || !src_meta || !dest_meta) {
+    if (!src_out) {
         if (dest_out)
             panya_error_oom(err);
     } else if (dest_out) {
         panya_error damage = {0};
-        /* The record goes last: a reader sees the entry only once its output is whole. */
-        if (copy_checked(src_out, dest_out, sha, r.bytes, &damage) != 0) {
-            if (damage.code == PANYA_ERR_INVALID) {
-                report->bad++;
-                status = 0;
-            } else {
-                *err = damage;
-            }
-        } else if (copy_checked(src_meta, dest_meta, NULL, 0, err) == 0) {
-            report->copied++;
-            report->bytes_copied += r.bytes;
+        if (copy_checked(src_out, dest_out, sha, r.bytes, &damage) == 0) {
+            memcpy(batch->keys[batch->count], key, PANYA_HASH_HEX_SIZE);
+            batch->bytes[batch->count++] = r.bytes;
             status = 0;
+        } else if (damage.code == PANYA_ERR_INVALID) {
+            report->bad++;
+            status = 0;
+        } else {
+            *err = damage;
         }
     }
     free(src_out);
-    free(src_meta);
     free(dest_out);
-    free(dest_meta);
     return status;
 }
 
@@ -361,7 +407,8 @@ int cache_admin_merge(const char *const *sources, size_t source_count, const cha
     transcode_cache target;
     if (transcode_cache_open(&target, dest, err) != 0)
         return -1;
-    int status = 0;
+    merge_batch *batch = calloc(1, sizeof *batch);
+    int status = batch ? 0 : panya_error_oom(err);
     for (size_t s = 0; s < source_count && status == 0; s++) {
         cache_scan scan;
         if (scan_cache(&scan, sources[s], err) != 0) {
@@ -370,11 +417,20 @@ int cache_admin_merge(const char *const *sources, size_t source_count, const cha
         }
         if (strcmp(scan.cache.dir, target.dir) == 0)
             status = panya_error_set(err, PANYA_ERR_USAGE, "%s is DEST itself", sources[s]);
-        for (size_t i = 0; i < scan.count && status == 0; i++)
+        for (size_t i = 0; i < scan.count && status == 0; i++) {
             if (scan.entries[i].record)
-                status = merge_entry(&scan.cache, &target, scan.entries[i].key, report, err);
+                status = merge_output(&scan.cache, &target, scan.entries[i].key, batch, report,
+                                      err);
+            if (status == 0 && batch->count == MERGE_BATCH)
+                status = merge_batch_flush(&scan.cache, &target, batch, report, err);
+        }
+        /* The outputs already copied get their records even when a later entry failed. */
+        panya_error later = {0};
+        if (merge_batch_flush(&scan.cache, &target, batch, report, status == 0 ? err : &later) != 0)
+            status = -1;
         scan_free(&scan);
     }
+    free(batch);
     transcode_cache_close(&target);
     return status;
 }

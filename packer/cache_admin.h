@@ -55,7 +55,8 @@ typedef struct cache_merge_report {
 
 /* Copies every entry of each source that dest lacks: the output is hashed while it is copied
  * and must match its record; output then record are written under temporary names and
- * renamed (an entry appears whole or not at all). Creates dest. Returns 0 or -1. */
+ * renamed (an entry appears whole or not at all), in batches synced to disk outputs first,
+ * then records. Creates dest. Returns 0 or -1. */
 int cache_admin_merge(const char *const *sources, size_t source_count, const char *dest,
                       cache_merge_report *report, panya_error *err);
 

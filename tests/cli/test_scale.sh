@@ -102,7 +102,8 @@ mkdir -p "$WORK/hosts/\$host" && cd "$WORK/hosts/\$host" && HOME=\$PWD exec bash
 SH
     chmod +x "$WORK/fake-ssh"
     printf 'hostA\nhostB\n' >"$WORK/hosts.txt"
-    expect_exit 0 env PANYA="$PANYA" "$PANYA_SOURCE_ROOT/contrib/parallel/panya-parallel" \
+    # No SHELL, as under cron or CI: parallel then ran remote jobs as silent no-ops.
+    expect_exit 0 env -u SHELL PANYA="$PANYA" "$PANYA_SOURCE_ROOT/contrib/parallel/panya-parallel" \
         "$WORK/plan.jsonl" 3 "$WORK/remote" --sshloginfile "$WORK/hosts.txt" -- --ssh "$WORK/fake-ssh"
     expect_exit 0 "$PANYA" cache stats "$WORK/remote"
     expect_in "$WORK/out" "12 entries"
@@ -174,7 +175,7 @@ expect_in "$WORK/err" "bad.jsonl:2: not a plan job"
 expect_exit 2 "$PANYA" cache gc "$WORK/merged"
 expect_exit 2 "$PANYA" cache stats "$WORK/no-such-cache"
 (cd "$WORK/corpus" && zip -qr "$WORK/course.zip" course)
-expect_exit 2 "$PANYA" plan "$WORK/course.zip" -o "$WORK/zip.jsonl"
+expect_exit 2 "$PANYA" plan "$WORK/course.zip" --cache "$WORK/none" -o "$WORK/zip.jsonl"
 expect_in "$WORK/err" "unpack the zip"
 # A source changed since the plan: that job fails by name, the others run.
 cp "$corpus/short/a.mp4" "$WORK/a.keep"

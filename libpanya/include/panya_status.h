@@ -1,0 +1,1 @@
+../../common/panya_status.h
