@@ -96,8 +96,10 @@ typedef struct analysis {
  * window: nothing carries over from one window into the next. */
 static int analyse_window(analysis *a, double start, double end, panya_error *err)
 {
+    double tb = av_q2d(a->st->time_base);
+    int64_t origin = a->st->start_time != AV_NOPTS_VALUE ? a->st->start_time : 0;
     if (start > 0) {
-        int64_t ts = (int64_t)(start / av_q2d(a->st->time_base));
+        int64_t ts = origin + (int64_t)(start / tb);
         if (av_seek_frame(a->in, a->st->index, ts, AVSEEK_FLAG_BACKWARD) >= 0)
             avcodec_flush_buffers(a->dec);
     }
@@ -116,7 +118,7 @@ static int analyse_window(analysis *a, double start, double end, panya_error *er
         if (a->pkt->stream_index == a->st->index && avcodec_send_packet(a->dec, a->pkt) >= 0) {
             while (rc == 0 && avcodec_receive_frame(a->dec, a->frame) == 0) {
                 int64_t pts = a->frame->best_effort_timestamp;
-                double at = pts == AV_NOPTS_VALUE ? start : (double)pts * av_q2d(a->st->time_base);
+                double at = pts == AV_NOPTS_VALUE ? start : (double)(pts - origin) * tb;
                 if (at >= end)
                     done = true;
                 if (at >= start && at < end && av_buffersrc_add_frame(filter.source, a->frame) < 0)
@@ -142,7 +144,6 @@ int media_audio_classify(const char *path, double duration, media_audio_features
     if (media_open_input(&a.in, path, err) != 0)
         return -1;
     int index = av_find_best_stream(a.in, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
-    int rc = 0;
     if (index < 0) {
         avformat_close_input(&a.in);
         return 0; /* no sound: nothing to classify */
@@ -150,7 +151,7 @@ int media_audio_classify(const char *path, double duration, media_audio_features
     for (unsigned i = 0; i < a.in->nb_streams; i++)
         a.in->streams[i]->discard = (int)i == index ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
     a.st = a.in->streams[index];
-    rc = media_open_decoder(&a.dec, a.st, 1, 0, path, err);
+    int rc = media_open_decoder(&a.dec, a.st, 1, 0, path, err);
     a.frame = av_frame_alloc();
     a.pkt = av_packet_alloc();
     if (rc == 0 && (!a.frame || !a.pkt))
@@ -158,12 +159,13 @@ int media_audio_classify(const char *path, double duration, media_audio_features
     if (rc == 0 && a.dec->sample_rate < FRAMES_PER_SECOND)
         rc = panya_error_set(err, PANYA_ERR_INVALID, "%s: audio stream without a sample rate",
                              path);
-    a.state.frame_samples = rc == 0 ? a.dec->sample_rate / FRAMES_PER_SECOND : 0;
-    if (rc == 0 && duration <= ANALYSIS_SECONDS) {
-        rc = analyse_window(&a, 0, INFINITY, err);
-    } else {
+    if (rc == 0) {
+        a.state.frame_samples = a.dec->sample_rate / FRAMES_PER_SECOND;
+        /* A short track, or one of unknown length: its first minute at most. */
+        if (duration <= ANALYSIS_SECONDS)
+            rc = analyse_window(&a, 0, ANALYSIS_SECONDS, err);
         double window = ANALYSIS_SECONDS / ANALYSIS_WINDOWS;
-        for (int i = 0; rc == 0 && i < ANALYSIS_WINDOWS; i++) {
+        for (int i = 0; duration > ANALYSIS_SECONDS && rc == 0 && i < ANALYSIS_WINDOWS; i++) {
             double centre = duration * (2 * i + 1) / (2 * ANALYSIS_WINDOWS);
             rc = analyse_window(&a, centre - window / 2, centre + window / 2, err);
         }

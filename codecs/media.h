@@ -162,8 +162,9 @@ typedef struct media_audio_features {
     bool speech;
 } media_audio_features;
 
-/* Reads at most 60 s of the best audio stream of path (all of it when duration, in seconds,
- * is 60 or less; else six 10 s windows spread evenly) and measures the features. Without an
+/* Reads at most 60 s of the best audio stream of path (its first 60 s when duration, in
+ * seconds, is 60 or less or unknown (0); else six 10 s windows spread evenly) and measures
+ * the features. Without an
  * audio stream, or without a second of sound, it is not speech. Deterministic: the same
  * file gives the same features. Decoding errors are left to the real encode, which reports
  * them; a file that does not open is an error. */

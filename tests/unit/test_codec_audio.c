@@ -180,6 +180,27 @@ static void test_speech_in_video(void **state)
     assert_int_equal(info.sample_rate, a->speech_sample_rate);
 }
 
+/* A track longer than a minute is read in six windows spread over it. */
+static void test_long_speech_in_windows(void **state)
+{
+    (void)state;
+    char dir[200], speech[256], src[300], out[320], graph[400];
+    testmedia_temp_dir(dir, sizeof dir);
+    if (!write_speech(dir, speech, sizeof speech))
+        skip();
+    snprintf(src, sizeof src, "%s/lecture.mp3", dir);
+    snprintf(graph, sizeof graph, "amovie=%s:loop=9,asetpts=N/SR/TB", speech);
+    testmedia_clip clip = {.muxer = "mp3", .audio = graph, .audio_encoder = "libmp3lame",
+                           .channel_layout = "mono"};
+    testmedia_write_clip(src, &clip);
+    codec_result r, plain;
+    transcode_both(src, "modern", &r, &plain, out, sizeof out);
+    assert_true(r.duration > 70);
+    assert_string_equal(r.audio_content, "speech");
+    assert_int_equal(r.audio_kbps, testmedia_profile("modern")->audio.speech_bitrate_kbps);
+    assert_true(r.bytes < plain.bytes * 0.9);
+}
+
 /* Music, and speech over a music bed, keep the profile's rate: the same bytes as without
  * the rule. */
 static void expect_music(const char *dir, const char *name, const char *graph)
@@ -220,6 +241,7 @@ int main(void)
         cmocka_unit_test(test_surround_downmixed),
         cmocka_unit_test(test_speech_at_speech_rate),
         cmocka_unit_test(test_speech_in_video),
+        cmocka_unit_test(test_long_speech_in_windows),
         cmocka_unit_test(test_music_keeps_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
