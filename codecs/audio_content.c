@@ -121,8 +121,10 @@ static int analyse_window(analysis *a, double start, double end, panya_error *er
                 double at = pts == AV_NOPTS_VALUE ? start : (double)(pts - origin) * tb;
                 if (at >= end)
                     done = true;
+                /* A frame the graph refuses (the rate or layout changed mid-stream) ends the
+                 * window; the real encode decides what such a track is worth. */
                 if (at >= start && at < end && av_buffersrc_add_frame(filter.source, a->frame) < 0)
-                    rc = panya_error_set(err, PANYA_ERR_INTERNAL, "audio analysis: filter");
+                    done = true;
                 av_frame_unref(a->frame);
                 if (rc == 0)
                     rc = take_frames(&a->state, &filter, a->frame, err);
