@@ -127,7 +127,8 @@ typedef struct codec_result {
     bool at_ceiling;     /* the video spent the ceiling (maxrate-kbps): below_target is the
                           * budget's doing; false with below_target: one correction missed */
     int crf;             /* the CRF of the video encode; 0 for other kinds */
-    int encodes;         /* full video encodes made: 1, or 2 after a correction */
+    int encodes;         /* full video encodes made: 1, 2 after a correction or relaxation, 3
+                          * when the relaxed encode fell below the target and was undone */
     char audio_content[8]; /* the sound track's class under a speech rule: "speech" (encoded
                             * at the speech rate) or "music" (the profile's rate); "" when
                             * not classified (no rule, no sound, a picture) */

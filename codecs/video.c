@@ -516,7 +516,8 @@ static int sample_pass(const codec_job *job, video_samples *samples, panya_error
     return rc;
 }
 
-/* The CRF search: predict from samples, encode, correct once on a miss. */
+/* The CRF search: predict from samples, encode, then once: correct a miss, or relax an
+ * encode far above the target (and go back when the relaxed one falls below it). */
 static int encode_to_target(const codec_job *job, codec_result *result, panya_error *err)
 {
     const codec_video_settings *s = &job->profile->video;
@@ -548,15 +549,25 @@ static int encode_to_target(const codec_job *job, codec_result *result, panya_er
         return -1;
     result->encodes = 1;
     bool at_ceiling = outcome.video_kbps >= VIDEO_CEILING_SHARE * s->maxrate_kbps;
-    if (outcome.ssim < s->target_ssim640 && !at_ceiling) {
-        int better = video_target_correct(s, &prediction, crf, outcome.ssim);
-        if (better >= 0 && better < crf) {
-            crf = better;
-            if (encode_pass(job, crf, true, &outcome, err) != 0) {
-                unlink(job->output_path); /* the first encode, committed before */
-                return -1;
-            }
-            result->encodes = 2;
+    int next = -1;
+    if (outcome.ssim < s->target_ssim640 && !at_ceiling)
+        next = video_target_correct(s, &prediction, crf, outcome.ssim);
+    else if (outcome.ssim >= s->target_ssim640)
+        next = video_target_relax(s, &prediction, crf, outcome.ssim);
+    if (next >= 0 && next != crf) {
+        int first = crf;
+        bool relaxing = next > crf;
+        crf = next;
+        int rc = encode_pass(job, crf, true, &outcome, err);
+        result->encodes = 2;
+        if (rc == 0 && relaxing && outcome.ssim < s->target_ssim640) {
+            crf = first;
+            rc = encode_pass(job, crf, true, &outcome, err);
+            result->encodes = 3;
+        }
+        if (rc != 0) {
+            unlink(job->output_path); /* the first encode, committed before */
+            return -1;
         }
     }
     result->crf = crf;

@@ -76,7 +76,8 @@ bool video_samples_still(const video_samples *samples);
 /* The CRF search (video_target.c). predict: trial-encodes the samples at a fast preset
  * and returns the highest CRF predicted to reach the profile's target, and the slope of
  * quality against CRF it measured. correct: after a final encode below the target, the
- * CRF to try once more, or -1 when none can do better. */
+ * CRF to try once more, or -1 when none can do better. relax: after a first encode far
+ * above the target, the higher CRF to try once, or -1 when it is close enough. */
 typedef struct video_prediction {
     int crf;
     double slope; /* change of -10*log10(1 - ssim) per CRF step (negative) */
@@ -87,5 +88,7 @@ int video_target_predict(const codec_video_settings *s, const video_samples *sam
                          const char *path, video_prediction *prediction, panya_error *err);
 int video_target_correct(const codec_video_settings *s, const video_prediction *prediction,
                          int crf, double ssim);
+int video_target_relax(const codec_video_settings *s, const video_prediction *prediction,
+                       int crf, double ssim);
 
 #endif

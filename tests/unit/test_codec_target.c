@@ -1,6 +1,8 @@
 /* Per-clip quality targeting: an easy clip reaches its profile's ssim640 target with fewer
  * bytes than the fixed CRF; a clip that cannot reach it is encoded at the ceiling and says
- * so; the search gives the same bytes every time. */
+ * so; the search gives the same bytes every time; a miss is corrected and an encode far
+ * above the target relaxed by steps real encodes bear out. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,7 @@
 
 #include "codec_testmedia.h"
 #include "codecs/codecs.h"
+#include "codecs/video_internal.h"
 
 static codec_result transcode(const char *source, const codec_profile *profile, const char *out)
 {
@@ -69,7 +72,7 @@ static void test_easy_clip_spends_less(void **state)
     assert_false(t.below_target);
     assert_true(t.ssim >= t.target_ssim);
     assert_true(t.crf > small->video.crf); /* a cheaper setting than the fixed one */
-    assert_true(t.encodes >= 1 && t.encodes <= 2);
+    assert_true(t.encodes >= 1 && t.encodes <= 3);
     assert_true(t.bytes < f.bytes);
     assert_true(f.target_ssim == 0 && f.crf == small->video.crf);
 
@@ -101,11 +104,62 @@ static void test_hard_clip_below_target_at_ceiling(void **state)
         fail_msg("%lld b/s against a ceiling of %.0f", (long long)r.bitrate, ceiling);
 }
 
+/* The ssim640 that is `db` SSIM dB: -10 log10(1 - ssim). */
+static double ssim_at_db(double db)
+{
+    return 1.0 - pow(10.0, -db / 10.0);
+}
+
+/* Settings as small's: target 0.95 (13.0 dB; the goal adds a 0.3 dB margin), CRF 18-51. */
+static codec_video_settings target_settings(void)
+{
+    return testmedia_profile("small")->video;
+}
+
+static void test_correction_distrusts_flat_trials(void **state)
+{
+    (void)state;
+    codec_video_settings s = target_settings();
+    double goal = -10.0 * log10(1.0 - s.target_ssim640) + 0.3;
+    /* 2 dB short. Trials that measured 0.5 dB per CRF step: 4 steps and one more. */
+    video_prediction steep = {.crf = 40, .slope = -0.5, .trials = 2};
+    assert_int_equal(video_target_correct(&s, &steep, 40, ssim_at_db(goal - 2.0)), 35);
+    /* Trials that looked almost flat (0.08 dB per step) would have jumped 26 steps to a
+     * far too costly CRF; real encodes lose at least 0.2 dB per step: 10 and one more. */
+    video_prediction flat = {.crf = 40, .slope = -0.08, .trials = 2};
+    assert_int_equal(video_target_correct(&s, &flat, 40, ssim_at_db(goal - 2.0)), 29);
+    /* Nothing lower than the profile's lowest CRF. */
+    assert_int_equal(video_target_correct(&s, &flat, s.crf_min, 0.5), -1);
+}
+
+static void test_far_above_target_relaxed(void **state)
+{
+    (void)state;
+    codec_video_settings s = target_settings();
+    double goal = -10.0 * log10(1.0 - s.target_ssim640) + 0.3;
+    video_prediction steep = {.crf = 30, .slope = -0.5, .trials = 2};
+    /* Close above the goal: kept. */
+    assert_int_equal(video_target_relax(&s, &steep, 30, ssim_at_db(goal + 0.5)), -1);
+    /* 4.5 dB above (a slide deck at 0.983 for a 0.95 target): 0.6 of the 9 steps. */
+    assert_int_equal(video_target_relax(&s, &steep, 30, ssim_at_db(goal + 4.5)), 35);
+    /* A flat trial slope is not trusted for the size of the step either. */
+    video_prediction flat = {.crf = 30, .slope = -0.05, .trials = 2};
+    assert_int_equal(video_target_relax(&s, &flat, 30, ssim_at_db(goal + 3.0)), 39);
+    /* Never above the profile's highest CRF, and nothing to do at it. */
+    assert_int_equal(video_target_relax(&s, &flat, s.crf_max - 2, ssim_at_db(goal + 3.0)),
+                     s.crf_max);
+    assert_int_equal(video_target_relax(&s, &flat, s.crf_max, 0.999), -1);
+    /* Below the target there is nothing to relax. */
+    assert_int_equal(video_target_relax(&s, &steep, 30, ssim_at_db(goal - 1.0)), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_easy_clip_spends_less),
         cmocka_unit_test(test_hard_clip_below_target_at_ceiling),
+        cmocka_unit_test(test_correction_distrusts_flat_trials),
+        cmocka_unit_test(test_far_above_target_relaxed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
