@@ -36,6 +36,11 @@ static void print_result(FILE *out, const char *out_path, const codec_result *r,
     else if (r->ssim >= 0)
         fprintf(out, "  ssim: %.4f (against the source scaled to %dx%d)\n", r->ssim, r->width,
                 r->height);
+    if (r->audio_content[0])
+        fprintf(out, "  sound: %s, %d kb/s (low-energy frames %.3f, high-ZCR frames %.3f)\n",
+                r->audio_content, r->audio_kbps, r->audio_low_energy, r->audio_high_zcr);
+    else if (r->audio_kbps > 0)
+        fprintf(out, "  sound: %d kb/s\n", r->audio_kbps);
     if (verbose)
         fprintf(out, "  made with: %s\n", r->encoder_id);
 }
@@ -45,8 +50,9 @@ static json_t *result_json(const char *source, const char *profile, const char *
                            const codec_result *r)
 {
     bool video = r->kind == CODEC_KIND_VIDEO;
+    bool classified = r->audio_content[0] != '\0';
     return json_pack("{s:o, s:o, s:o, s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:b, "
-                     "s:b, s:o, s:s}",
+                     "s:b, s:o, s:o, s:o, s:o, s:o, s:s}",
                      "input", cli_json_string(source), "profile", cli_json_string(profile),
                      "output", cli_json_string(out_path), "kind", codec_kind_name(r->kind),
                      "mime", r->mime_type, "codecs", r->codecs, "bytes", (json_int_t)r->bytes,
@@ -57,7 +63,12 @@ static json_t *result_json(const char *source, const char *profile, const char *
                      "ssim", cli_json_real_or_null(r->ssim), "target_ssim640",
                      r->target_ssim > 0 ? json_real(r->target_ssim) : json_null(),
                      "below_target", r->below_target, "at_ceiling", r->at_ceiling, "crf",
-                     video ? json_integer(r->crf) : json_null(), "encoder", r->encoder_id);
+                     video ? json_integer(r->crf) : json_null(), "audio_content",
+                     classified ? json_string(r->audio_content) : json_null(), "audio_kbps",
+                     r->audio_kbps > 0 ? json_integer(r->audio_kbps) : json_null(),
+                     "audio_low_energy", classified ? json_real(r->audio_low_energy) : json_null(),
+                     "audio_high_zcr", classified ? json_real(r->audio_high_zcr) : json_null(),
+                     "encoder", r->encoder_id);
 }
 
 static int run_transcode(int argc, char **argv)
@@ -165,7 +176,9 @@ const panya_command panya_command_transcode = {
             "Transcodes FILE (video, audio or image) through profile NAME and writes OUT:\n"
             "video as MP4 (H.264 + AAC-LC, or AV1 + Opus), audio as Ogg Opus or MP4 AAC-LC,\n"
             "images as WebP, whatever OUT's extension. Prints the output's type, codecs,\n"
-            "size, bitrate and SSIM against the source scaled to the output size.\n"
+            "size, bitrate and SSIM against the source scaled to the output size, and\n"
+            "for sound under a profile's speech rule whether it is speech (encoded at the\n"
+            "speech rate) or music (docs/PROFILES.md).\n"
             "\n"
             "Options:\n"
             "  --profile NAME     small, low, modern (built in) or one from --profiles\n"

@@ -40,6 +40,25 @@ void pack_progress_end(pack_progress_display *display)
     display->drawn = false;
 }
 
+/* "sound: 2 speech (at the speech rate), 1 music": files whose sound track a profile's
+ * speech rule classified (docs/PROFILES.md). */
+static void print_sound_classes(FILE *out, const pack_summary *s)
+{
+    size_t speech = 0, music = 0;
+    for (size_t i = 0; i < s->figure_count; i++) {
+        bool is_speech = false, is_music = false;
+        for (size_t v = 0; v < s->figures[i].variant_count; v++) {
+            const char *content = s->figures[i].variants[v].audio_content;
+            is_speech |= strcmp(content, "speech") == 0;
+            is_music |= strcmp(content, "music") == 0;
+        }
+        speech += is_speech;
+        music += is_music && !is_speech;
+    }
+    if (speech + music > 0)
+        fprintf(out, "  sound: %zu speech (at the speech rate), %zu music\n", speech, music);
+}
+
 void pack_print_summary(FILE *out, const char *out_path, const pack_summary *s, bool verbose)
 {
     char a[32], b[32];
@@ -72,6 +91,7 @@ void pack_print_summary(FILE *out, const char *out_path, const pack_summary *s, 
                         vf->at_ceiling ? " at the ceiling" : "", s->figures[i].path,
                         vf->profile, vf->ssim, vf->target_ssim);
         }
+    print_sound_classes(out, s);
     for (size_t i = 0; i < s->skipped_count; i++)
         fprintf(out, "  skipped: %s\n", s->skipped[i]);
     if (!verbose)
@@ -86,6 +106,8 @@ void pack_print_summary(FILE *out, const char *out_path, const pack_summary *s, 
                     cli_format_bytes(vf->bytes, b, sizeof b));
             if (vf->ssim >= 0)
                 fprintf(out, "  SSIM %.3f", vf->ssim);
+            if (vf->audio_content[0])
+                fprintf(out, "  %s", vf->audio_content);
             fprintf(out, "  %s\n", vf->kept_source ? "source kept"
                                    : vf->cache_hit ? "from the cache"
                                                    : "transcoded");
@@ -148,7 +170,8 @@ static json_t *item_json(const pack_file_figures *fig)
     for (size_t v = 0; variants && v < fig->variant_count; v++) {
         const pack_variant_figures *vf = &fig->variants[v];
         json_array_append_new(
-            variants, json_pack("{s:o, s:o, s:I, s:o, s:f, s:b, s:b, s:o, s:b, s:b}", "profile",
+            variants, json_pack("{s:o, s:o, s:I, s:o, s:f, s:b, s:b, s:o, s:b, s:b, s:o}",
+                                "profile",
                                 cli_json_string(vf->profile), "mime", cli_json_string(vf->mime),
                                 "bytes", (json_int_t)vf->bytes, "ssim",
                                 cli_json_real_or_null(vf->ssim), "seconds", vf->seconds,
@@ -156,7 +179,9 @@ static json_t *item_json(const pack_file_figures *fig)
                                 "target_ssim640",
                                 vf->target_ssim > 0 ? json_real(vf->target_ssim) : json_null(),
                                 "below_target", vf->below_target, "at_ceiling",
-                                vf->at_ceiling));
+                                vf->at_ceiling, "audio_content",
+                                vf->audio_content[0] ? json_string(vf->audio_content)
+                                                     : json_null()));
     }
     return json_pack("{s:o, s:I, s:o}", "path", cli_json_string(fig->path), "source_bytes",
                      (json_int_t)fig->source_bytes, "variants", variants);

@@ -27,6 +27,39 @@ void codec_encoder_versions(char *buf, size_t size)
              (webp >> 8) & 0xff, webp & 0xff);
 }
 
+/* The speech rule: when the settings for the file's sound have one, classifies the track
+ * (sound's audio_content and features) and points job at *adjusted with the speech rate for
+ * speech. Sets sound's audio_kbps to the sound's nominal rate (0 without sound). */
+static int apply_speech_rule(codec_job *job, codec_profile *adjusted, codec_result *sound,
+                             panya_error *err)
+{
+    bool video = job->probe->kind == CODEC_KIND_VIDEO;
+    if (!video && job->probe->kind != CODEC_KIND_AUDIO)
+        return 0;
+    if (video && !job->probe->audio_codec[0])
+        return 0;
+    const codec_audio_settings *s = video ? &job->profile->video.audio : &job->profile->audio;
+    sound->audio_kbps = s->bitrate_kbps;
+    if (s->speech_bitrate_kbps <= 0)
+        return 0;
+    media_audio_features features;
+    if (media_audio_classify(job->source_path, job->probe->duration, &features, err) != 0)
+        return -1;
+    snprintf(sound->audio_content, sizeof sound->audio_content, "%s",
+             features.speech ? "speech" : "music");
+    sound->audio_low_energy = features.low_energy;
+    sound->audio_high_zcr = features.high_zcr;
+    if (!features.speech)
+        return 0;
+    *adjusted = *job->profile;
+    codec_audio_settings *a = video ? &adjusted->video.audio : &adjusted->audio;
+    a->bitrate_kbps = a->speech_bitrate_kbps;
+    a->sample_rate = a->speech_sample_rate;
+    sound->audio_kbps = a->bitrate_kbps;
+    job->profile = adjusted;
+    return 0;
+}
+
 int codec_transcode_file(const char *source_path, const codec_profile *profile,
                          const char *output_path, int threads, unsigned flags,
                          codec_result *result, panya_error *err)
@@ -56,8 +89,16 @@ int codec_transcode_file(const char *source_path, const codec_profile *profile,
         .flags = flags,
         .probe = &probe,
     };
+    codec_profile adjusted;
+    codec_result sound = {0};
+    if (apply_speech_rule(&job, &adjusted, &sound, err) != 0)
+        return -1;
     if (encoder->transcode(&job, result, err) != 0)
         return -1;
+    memcpy(result->audio_content, sound.audio_content, sizeof result->audio_content);
+    result->audio_kbps = sound.audio_kbps;
+    result->audio_low_energy = sound.audio_low_energy;
+    result->audio_high_zcr = sound.audio_high_zcr;
     result->kind = probe.kind;
     codec_encoder_versions(result->encoder_id, sizeof result->encoder_id);
     return 0;

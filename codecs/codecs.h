@@ -32,6 +32,10 @@ typedef struct codec_audio_settings {
     int bitrate_kbps;
     int channels;    /* 1 or 2; more are downmixed */
     int sample_rate; /* Hz; never raised above the source's */
+    /* The speech rule: a sound track classified as speech is encoded at these instead
+     * (docs/PROFILES.md, Speech and music). 0: no rule, every track as above. */
+    int speech_bitrate_kbps;
+    int speech_sample_rate; /* the profile's sample_rate when the file does not say */
 } codec_audio_settings;
 
 typedef struct codec_video_settings {
@@ -125,6 +129,12 @@ typedef struct codec_result {
     int crf;             /* the CRF of the video encode; 0 for other kinds */
     int encodes;         /* full video encodes made: 1, 2 after a correction or relaxation, 3
                           * when the relaxed encode fell below the target and was undone */
+    char audio_content[8]; /* the sound track's class under a speech rule: "speech" (encoded
+                            * at the speech rate) or "music" (the profile's rate); "" when
+                            * not classified (no rule, no sound, a picture) */
+    int audio_kbps;      /* the sound track's nominal bitrate; 0 without sound */
+    double audio_low_energy, audio_high_zcr; /* the classifier's features (0..1) when
+                                              * audio_content is set (docs/PROFILES.md) */
     char encoder_id[160]; /* library versions that shape the output (part of a cache key) */
 } codec_result;
 

@@ -6,7 +6,7 @@
 
 #include "codecs/codecs.h"
 
-#define PANYA_CODECS_MODULE_ABI 2
+#define PANYA_CODECS_MODULE_ABI 3
 #define PANYA_CODECS_MODULE_SYMBOL "panya_codecs_module"
 
 typedef struct codecs_module_api {

@@ -148,6 +148,29 @@ int media_audio_open(media_audio *a, AVFormatContext *in, int in_index, media_ou
 int media_audio_feed(media_audio *a, const AVPacket *pkt, media_output *out, panya_error *err);
 void media_audio_close(media_audio *a);
 
+/* Speech or music (audio_content.c): a sound track is speech when at least this share of
+ * its 20 ms frames is below half the mean energy of its 1 s block (the pauses between
+ * syllables)... */
+#define MEDIA_SPEECH_LOW_ENERGY 0.30
+/* ...and at least this share has a zero-crossing rate above 1.5 times its block's mean (the
+ * unvoiced consonants). Music, and speech over a music bed, stay below both. */
+#define MEDIA_SPEECH_HIGH_ZCR 0.10
+
+typedef struct media_audio_features {
+    double low_energy, high_zcr; /* the two shares above, 0..1 */
+    double seconds;              /* of sound analysed (digital silence left out) */
+    bool speech;
+} media_audio_features;
+
+/* Reads at most 60 s of the best audio stream of path (its first 60 s when duration, in
+ * seconds, is 60 or less or unknown (0); else six 10 s windows spread evenly) and measures
+ * the features. Without an
+ * audio stream, or without a second of sound, it is not speech. Deterministic: the same
+ * file gives the same features. Decoding errors are left to the real encode, which reports
+ * them; a file that does not open is an error. */
+int media_audio_classify(const char *path, double duration, media_audio_features *features,
+                         panya_error *err);
+
 /* libavcodec's name for the encoder of a profile's audio codec ("aac", "libopus"). */
 const char *media_audio_encoder_name(const char *codec);
 

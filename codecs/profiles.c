@@ -117,6 +117,27 @@ static void read_audio(xmlNode *node, codec_audio_settings *audio)
     audio->bitrate_kbps = attr_int(node, "bitrate-kbps");
     audio->channels = attr_int(node, "channels");
     audio->sample_rate = attr_int(node, "sample-rate");
+    audio->speech_bitrate_kbps = attr_int(node, "speech-bitrate-kbps");
+    char buf[64];
+    audio->speech_sample_rate = *attr(node, "speech-sample-rate", buf, sizeof buf)
+                                    ? attr_int(node, "speech-sample-rate")
+                                    : audio->sample_rate;
+}
+
+static int check_speech_rule(const codec_audio_settings *a, const char *what,
+                             const codec_profile *p, const char *name, panya_error *err)
+{
+    if (a->speech_bitrate_kbps > a->bitrate_kbps)
+        return panya_error_set(err, PANYA_ERR_INVALID,
+                               "%s: profile '%s': %s speech-bitrate-kbps %d is above its "
+                               "bitrate-kbps %d (speech never gets more than music)",
+                               name, p->name, what, a->speech_bitrate_kbps, a->bitrate_kbps);
+    if (a->speech_bitrate_kbps == 0 && a->speech_sample_rate != a->sample_rate)
+        return panya_error_set(err, PANYA_ERR_INVALID,
+                               "%s: profile '%s': %s speech-sample-rate needs "
+                               "speech-bitrate-kbps",
+                               name, p->name, what);
+    return 0;
 }
 
 static void read_profile(xmlNode *node, codec_profile *p)
@@ -167,6 +188,9 @@ static int check_profile(const codec_profile *p, const char *name, panya_error *
         return panya_error_set(err, PANYA_ERR_INVALID,
                                "%s: profile '%s': crf %d is outside crf-min %d .. crf-max %d",
                                name, p->name, p->video.crf, p->video.crf_min, p->video.crf_max);
+    if (check_speech_rule(&p->video.audio, "video sound", p, name, err) != 0 ||
+        check_speech_rule(&p->audio, "audio", p, name, err) != 0)
+        return -1;
     if (av1 && strcmp(p->video.profile, "main") != 0)
         return panya_error_set(err, PANYA_ERR_INVALID,
                                "%s: profile '%s': AV1 video has only the 'main' profile", name,

@@ -57,6 +57,7 @@ typedef struct pack_variant_figures {
     double target_ssim; /* the profile's ssim640 target for video; 0 when none */
     bool below_target;  /* video that did not reach target_ssim... */
     bool at_ceiling;    /* ...because it spent the ceiling (else a correction missed) */
+    char audio_content[8]; /* "speech", "music" or "" (codec_result.audio_content) */
 } pack_variant_figures;
 
 typedef struct pack_file_figures {

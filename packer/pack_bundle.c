@@ -61,6 +61,8 @@ static int add_file_variants(pack_state *s, bundle_writer *w, bundle_manifest *m
         vf->target_ssim = r->target_ssim;
         vf->below_target = r->below_target;
         vf->at_ceiling = r->at_ceiling;
+        snprintf(vf->audio_content, sizeof vf->audio_content, "%s",
+                 job->kept_source ? "" : r->audio_content);
         if (!count_it)
             continue;
         summary->profile_bytes[p] += v.size;

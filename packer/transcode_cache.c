@@ -177,6 +177,10 @@ bool transcode_cache_read_record(const transcode_cache *cache, const char *key,
             result->crf = atoi(value);
         else if (strcmp(line, "encodes") == 0)
             result->encodes = atoi(value);
+        else if (strcmp(line, "audio-content") == 0)
+            copy_field(result->audio_content, sizeof result->audio_content, value);
+        else if (strcmp(line, "audio-kbps") == 0)
+            result->audio_kbps = atoi(value);
         else if (strcmp(line, "encoder") == 0)
             copy_field(result->encoder_id, sizeof result->encoder_id, value);
         else if (strcmp(line, "sha256") == 0)
@@ -234,13 +238,14 @@ int transcode_cache_store(const transcode_cache *cache, const char *key, const c
     int n = asprintf(&text,
                      "panya-cache 1\nkind %d\nmime %s\ncodecs %s\nwidth %d\nheight %d\n"
                      "bitrate %lld\nduration %.6f\nbytes %llu\nssim %.6f\ntarget %.4f\n"
-                     "below-target %d\nat-ceiling %d\ncrf %d\nencodes %d\nencoder %s\n"
-                     "sha256 %s\nprofile %s\n",
+                     "below-target %d\nat-ceiling %d\ncrf %d\nencodes %d\n"
+                     "audio-content %s\naudio-kbps %d\nencoder %s\nsha256 %s\nprofile %s\n",
                      (int)result->kind, result->mime_type, result->codecs, result->width,
                      result->height, (long long)result->bitrate, result->duration,
                      (unsigned long long)size, result->ssim, result->target_ssim,
                      (int)result->below_target, (int)result->at_ceiling, result->crf,
-                     result->encodes, result->encoder_id, hex, profile);
+                     result->encodes, result->audio_content, result->audio_kbps,
+                     result->encoder_id, hex, profile);
     if (n < 0 || n > META_MAX) {
         text = NULL;
         panya_error_oom(err);

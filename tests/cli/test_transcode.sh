@@ -87,7 +87,7 @@ fi
 expect 2 'there is no folder' transcode "$tmp/talk.mp3" --profile small -o "$tmp/nowhere/x.ogg"
 
 # A user's profile file.
-sed 's/name="small" version="5"/name="tiny" version="7"/; s/max-side="1280"/max-side="200"/' \
+sed 's/name="small" version="[0-9]*"/name="tiny" version="7"/; s/max-side="1280"/max-side="200"/' \
     "$PANYA_SOURCE_ROOT/codecs/profiles.xml" >"$tmp/mine.xml"
 expect 0 'picture: 200x150' transcode "$tmp/photo.png" --profiles "$tmp/mine.xml" \
     --profile tiny -o "$tmp/out/tiny.webp"
@@ -104,6 +104,39 @@ ffmpeg -v error -f lavfi -i testsrc2=size=1280x720:rate=30:duration=12 -c:v libx
     -pix_fmt yuv420p -y "$tmp/sparse-keys.mp4"
 timeout 300 "$PANYA" transcode "$tmp/sparse-keys.mp4" --profile small -o "$tmp/sparse.mp4" \
     --no-ssim >/dev/null || fail "transcode of a clip with sparse keyframes did not finish"
+
+# Speech and music (docs/PROFILES.md): narration gets the speech rate, music keeps the
+# profile's; transcode says which, pack sums it up and its report records it per variant,
+# from the cache too.
+ffmpeg -v error -f lavfi -i "aevalsrc=exprs='0.2*(sin(2*PI*220*t)+sin(2*PI*277.2*t)+sin(2*PI*329.6*t))*(0.7+0.3*abs(sin(PI*2*t)))':s=44100:d=8" \
+    -c:a libmp3lame -y "$tmp/song.mp3"
+expect 0 'sound: music, 24 kb/s' transcode "$tmp/song.mp3" --profile small -o "$tmp/out/song.ogg"
+if command -v espeak-ng >/dev/null; then
+    mkdir -p "$tmp/sounds"
+    cp "$tmp/song.mp3" "$tmp/sounds/"
+    espeak-ng -v en -s 150 -w "$tmp/narration.wav" "Boil the water for one full minute. Let it cool, then \
+pour it into a clean container with a lid. Wash your hands before you touch the water."
+    ffmpeg -v error -i "$tmp/narration.wav" -c:a libmp3lame -b:a 64k -y "$tmp/sounds/narration.mp3"
+    expect 0 'sound: speech, 16 kb/s \(low-energy frames 0\.[3-9]' \
+        transcode "$tmp/sounds/narration.mp3" --profile small -o "$tmp/out/narration.ogg"
+    "$PANYA" transcode "$tmp/sounds/narration.mp3" --profile small --json -o "$tmp/out/n.ogg" |
+        grep -q '"audio_content": "speech"' || fail "transcode --json does not say speech"
+    for run in cold warm; do
+        out=$("$PANYA" pack "$tmp/sounds" -o "$tmp/sounds-$run.panya" --profiles small,low \
+            --cache "$tmp/cache" --report "$tmp/$run.json" 2>&1) || fail "pack ($run): $out"
+        grep -q 'sound: 1 speech (at the speech rate), 1 music' <<<"$out" ||
+            fail "pack ($run) does not sum up the sound: $out"
+        python3 - "$tmp/$run.json" "$run" <<'PY' || fail "pack report ($run) lacks the sound classes"
+import json, sys
+report = json.load(open(sys.argv[1]))
+classes = {i["path"]: {v["audio_content"] for v in i["variants"]} for i in report["items"]}
+assert classes == {"narration.mp3": {"speech"}, "song.mp3": {"music"}}, classes
+assert report["cache_hits"] == (4 if sys.argv[2] == "warm" else 0), report["cache_hits"]
+PY
+    done
+else
+    echo "note: espeak-ng absent, speech part skipped"
+fi
 
 corpus=${PANYA_SHARED:-}/corpus/media
 if [ -f "$corpus/frog.webm" ]; then

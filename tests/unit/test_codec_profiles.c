@@ -104,6 +104,40 @@ static void test_invalid_files(void **state)
     expect_invalid(twice, "p.xml:");
 }
 
+/* valid_profile with extra attributes on its audio-only <audio>, into buf. */
+static void with_audio_attributes(char *buf, size_t size, const char *extra)
+{
+    const char *end = strstr(valid_profile, "sample-rate=\"48000\"") + 19;
+    snprintf(buf, size, "%.*s %s%s", (int)(end - valid_profile), valid_profile, extra, end);
+}
+
+/* The speech rule: read from the file, checked against the rate for music. */
+static void test_speech_rule(void **state)
+{
+    (void)state;
+    char xml[sizeof valid_profile + 128];
+    with_audio_attributes(xml, sizeof xml,
+                          "speech-bitrate-kbps=\"10\" speech-sample-rate=\"16000\"");
+    codec_profile_set set;
+    panya_error err = {0};
+    assert_int_equal(codec_profiles_load_memory(&set, xml, strlen(xml), "p.xml", &err), 0);
+    assert_int_equal(set.profiles[0].audio.speech_bitrate_kbps, 10);
+    assert_int_equal(set.profiles[0].audio.speech_sample_rate, 16000);
+    assert_int_equal(set.profiles[0].video.audio.speech_bitrate_kbps, 0); /* no rule */
+    codec_profiles_free(&set);
+    /* Without speech-sample-rate, speech keeps the profile's sample rate. */
+    with_audio_attributes(xml, sizeof xml, "speech-bitrate-kbps=\"10\"");
+    assert_int_equal(codec_profiles_load_memory(&set, xml, strlen(xml), "p.xml", &err), 0);
+    assert_int_equal(set.profiles[0].audio.speech_sample_rate, 48000);
+    codec_profiles_free(&set);
+    with_audio_attributes(xml, sizeof xml, "speech-bitrate-kbps=\"16\"");
+    expect_invalid(xml, "speech-bitrate-kbps 16 is above its bitrate-kbps 12");
+    with_audio_attributes(xml, sizeof xml, "speech-sample-rate=\"16000\"");
+    expect_invalid(xml, "speech-sample-rate needs speech-bitrate-kbps");
+    with_audio_attributes(xml, sizeof xml, "speech-sample-rate=\"11025\"");
+    expect_invalid(xml, "attribute 'speech-sample-rate'");
+}
+
 static void test_no_external_entities(void **state)
 {
     (void)state;
@@ -130,6 +164,7 @@ int main(void)
         cmocka_unit_test(test_default_set),
         cmocka_unit_test(test_user_file),
         cmocka_unit_test(test_invalid_files),
+        cmocka_unit_test(test_speech_rule),
         cmocka_unit_test(test_no_external_entities),
         cmocka_unit_test(test_missing_file),
     };
