@@ -63,7 +63,7 @@ expect_in "$WORK/err" "--shard wants K/N"
 
 # ---- 3 shards, separate processes and caches (GNU parallel), merged ----
 # The workers' freed memory holds another pattern than the single pack's (MALLOC_PERTURB_):
-# outputs must not depend on it (x264's mbtree did).
+# outputs must not depend on it (x264's CPU-specific routines did).
 expect_exit 0 env MALLOC_PERTURB_=85 PANYA="$PANYA" "$PANYA_SOURCE_ROOT/contrib/parallel/panya-parallel" \
     "$WORK/plan.jsonl" 3 "$WORK/merged" -- --jobs 3
 for k in 0 1 2; do [ -d "$WORK/merged.parts/cache-$k/v1" ] || fail "shard $k made no cache"; done
