@@ -82,6 +82,8 @@ typedef struct video_prediction {
     int crf;
     double slope; /* change of -10*log10(1 - ssim) per CRF step (negative) */
     int trials;
+    int first_trial_crf;   /* with trials > 0: the first trial's CRF and its quality plus */
+    double first_trial_db; /* what the real preset adds, in SSIM dB */
 } video_prediction;
 
 int video_target_predict(const codec_video_settings *s, const video_samples *samples,

@@ -128,6 +128,14 @@ static void test_correction_distrusts_flat_trials(void **state)
      * far too costly CRF; real encodes lose at least 0.2 dB per step: 10 and one more. */
     video_prediction flat = {.crf = 40, .slope = -0.08, .trials = 2};
     assert_int_equal(video_target_correct(&s, &flat, 40, ssim_at_db(goal - 2.0)), 29);
+    /* Slides: both trials on a plateau (0.017 dB per step) predicted the highest CRF, which
+     * fell 5 dB short. The secant through the first trial (CRF 28, 19 dB) and that encode
+     * (CRF 51) falls 0.46 dB per step: 11 steps and one more, not the 26 of the floor. */
+    video_prediction plateau = {.crf = 51, .slope = -0.017, .trials = 2,
+                                .first_trial_crf = 28, .first_trial_db = 19.0};
+    assert_int_equal(video_target_correct(&s, &plateau, 51, ssim_at_db(goal - 5.0)), 39);
+    plateau.trials = 0; /* no trial: the floor alone */
+    assert_int_equal(video_target_correct(&s, &plateau, 51, ssim_at_db(goal - 5.0)), 25);
     /* Nothing lower than the profile's lowest CRF. */
     assert_int_equal(video_target_correct(&s, &flat, s.crf_min, 0.5), -1);
 }
