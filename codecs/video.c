@@ -1,12 +1,11 @@
 /* Video: decode -> fps cap, rotation, scale, yuv420p -> H.264 (x264) or AV1 (SVT-AV1) in a
  * faststart MP4, with the sound track through media_audio. With a quality target, a first
- * pass keeps samples for the CRF search (video_target.c) and every encode is measured
- * (ssim640, video_check.c). */
+ * pass keeps samples for the CRF search (video_target.c, driven by video_clip.c) and every
+ * encode is measured (ssim640, video_check.c). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libavfilter/buffersink.h>
 #include <libavfilter/buffersrc.h>
@@ -483,14 +482,8 @@ static void release(video_pass *v)
     avformat_close_input(&v->in);
 }
 
-/* What one encode gave: its ssim640 (-1 unmeasured) and video bitrate. */
-typedef struct video_outcome {
-    double ssim;
-    double video_kbps;
-} video_outcome;
-
-static int encode_pass(const codec_job *job, int crf, bool measure, video_outcome *outcome,
-                       panya_error *err)
+int video_encode_pass(const codec_job *job, int crf, bool measure, video_outcome *outcome,
+                      panya_error *err)
 {
     video_pass v = {.job = job, .kind = PASS_ENCODE, .crf = crf, .measure = measure};
     int rc = open_source(&v, err);
@@ -501,11 +494,12 @@ static int encode_pass(const codec_job *job, int crf, bool measure, video_outcom
     double seconds = media_track_decoded(&v.track);
     outcome->ssim = video_check_ssim(&v.check);
     outcome->video_kbps = seconds > 0 ? (double)v.video_bytes * 8 / seconds / 1000 : 0;
+    outcome->seconds = seconds;
     release(&v);
     return rc;
 }
 
-static int sample_pass(const codec_job *job, video_samples *samples, panya_error *err)
+int video_sample_pass(const codec_job *job, video_samples *samples, panya_error *err)
 {
     video_pass v = {.job = job, .kind = PASS_SAMPLE, .samples = samples};
     int rc = open_source(&v, err);
@@ -517,99 +511,3 @@ static int sample_pass(const codec_job *job, video_samples *samples, panya_error
     release(&v);
     return rc;
 }
-
-/* The CRF search: predict from samples, encode, then once: correct a miss, or relax an
- * encode far above the target (and go back when the relaxed one falls below it). */
-static int encode_to_target(const codec_job *job, codec_result *result, panya_error *err)
-{
-    const codec_video_settings *s = &job->profile->video;
-    video_samples samples = {0};
-    video_prediction prediction;
-    int rc = sample_pass(job, &samples, err);
-    /* Still content at a lower frame rate: the profile's cap lowered, samples taken again
-     * at that rate so the trials see what the encode will. */
-    codec_profile still_profile;
-    codec_job still_job;
-    if (rc == 0 && s->max_fps > VIDEO_STILL_FPS && video_samples_still(&samples)) {
-        still_profile = *job->profile;
-        still_profile.video.max_fps = VIDEO_STILL_FPS;
-        still_job = *job;
-        still_job.profile = &still_profile;
-        job = &still_job;
-        s = &still_profile.video;
-        video_samples_free(&samples);
-        rc = sample_pass(job, &samples, err);
-    }
-    if (rc == 0)
-        rc = video_target_predict(s, &samples, job->source_path, &prediction, err);
-    video_samples_free(&samples);
-    if (rc != 0)
-        return -1;
-    int crf = prediction.crf;
-    video_outcome outcome;
-    if (encode_pass(job, crf, true, &outcome, err) != 0)
-        return -1;
-    result->encodes = 1;
-    bool at_ceiling = outcome.video_kbps >= VIDEO_CEILING_SHARE * s->maxrate_kbps;
-    int next = -1;
-    if (outcome.ssim < s->target_ssim640 && !at_ceiling)
-        next = video_target_correct(s, &prediction, crf, outcome.ssim);
-    else if (outcome.ssim >= s->target_ssim640)
-        next = video_target_relax(s, &prediction, crf, outcome.ssim);
-    if (next >= 0 && next != crf) {
-        int first = crf;
-        bool relaxing = next > crf;
-        crf = next;
-        int rc = encode_pass(job, crf, true, &outcome, err);
-        result->encodes = 2;
-        if (rc == 0 && relaxing && outcome.ssim < s->target_ssim640) {
-            crf = first;
-            rc = encode_pass(job, crf, true, &outcome, err);
-            result->encodes = 3;
-        }
-        if (rc != 0) {
-            unlink(job->output_path); /* the first encode, committed before */
-            return -1;
-        }
-    }
-    result->crf = crf;
-    result->ssim = outcome.ssim;
-    result->target_ssim = s->target_ssim640;
-    result->below_target = outcome.ssim < s->target_ssim640;
-    result->at_ceiling = outcome.video_kbps >= VIDEO_CEILING_SHARE * s->maxrate_kbps ||
-                         crf <= s->crf_min;
-    return 0;
-}
-
-static int transcode_video(const codec_job *job, codec_result *result, panya_error *err)
-{
-    const codec_video_settings *s = &job->profile->video;
-    codec_result facts = {0};
-    int rc;
-    if (s->target_ssim640 > 0) {
-        rc = encode_to_target(job, &facts, err);
-    } else {
-        video_outcome outcome;
-        rc = encode_pass(job, s->crf, job->flags & CODEC_MEASURE_SSIM, &outcome, err);
-        facts.ssim = outcome.ssim;
-        facts.crf = s->crf;
-        facts.encodes = 1;
-    }
-    if (rc != 0)
-        return -1;
-    if (media_describe_output(job->output_path, result, err) != 0)
-        return -1;
-    snprintf(result->mime_type, sizeof result->mime_type, "video/mp4");
-    result->ssim = facts.ssim;
-    result->target_ssim = facts.target_ssim;
-    result->below_target = facts.below_target;
-    result->at_ceiling = facts.at_ceiling;
-    result->crf = facts.crf;
-    result->encodes = facts.encodes;
-    return 0;
-}
-
-const codec_encoder codec_video_encoder = {
-    .kind = CODEC_KIND_VIDEO,
-    .transcode = transcode_video,
-};

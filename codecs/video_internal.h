@@ -73,6 +73,20 @@ void video_samples_free(video_samples *samples);
 double video_samples_motion(const video_samples *samples);
 bool video_samples_still(const video_samples *samples);
 
+/* The passes over a clip (video.c). encode: one encode of the clip at crf into the job's
+ * output (committed on success), measured when asked; what it gave goes to *outcome.
+ * sample: decodes the sampled windows into *samples for the CRF search. Both return 0 or
+ * -1 with err set. */
+typedef struct video_outcome {
+    double ssim;       /* ssim640, or -1 when not measured */
+    double video_kbps; /* video bitrate over the clip */
+    double seconds;    /* of video decoded and encoded */
+} video_outcome;
+
+int video_encode_pass(const codec_job *job, int crf, bool measure, video_outcome *outcome,
+                      panya_error *err);
+int video_sample_pass(const codec_job *job, video_samples *samples, panya_error *err);
+
 /* The CRF search (video_target.c). predict: trial-encodes the samples at a fast preset
  * and returns the highest CRF predicted to reach the profile's target, and the slope of
  * quality against CRF it measured. correct: after a final encode below the target, the

@@ -104,6 +104,33 @@ static void test_hard_clip_below_target_at_ceiling(void **state)
         fail_msg("%lld b/s against a ceiling of %.0f", (long long)r.bitrate, ceiling);
 }
 
+/* A Game of Life, sharp and changing everywhere each frame: SVT-AV1 cannot bring it near
+ * modern's ceiling (about 1.7 Mb/s for 78 kb/s), so it is encoded with H.264 under it. */
+static void test_av1_over_ceiling_falls_back_to_h264(void **state)
+{
+    (void)state;
+    char src[256], out[300];
+    clip(src, sizeof src, "life.mp4",
+         "life=s=320x180:rate=30:seed=7:mold=10,trim=duration=2,scale=640:360:flags=neighbor");
+    snprintf(out, sizeof out, "%s.modern.mp4", src);
+    const codec_profile *modern = testmedia_profile("modern");
+    codec_result r = transcode(src, modern, out);
+    if (strncmp(r.codecs, "avc1.", 5) != 0)
+        fail_msg("codecs %s at %lld b/s: still AV1", r.codecs, (long long)r.bitrate);
+    double allowed = modern->video.maxrate_kbps * 1000.0 +
+                     modern->video.bufsize_kbps * 1000.0 / r.duration;
+    if (r.bitrate > allowed * 1.05)
+        fail_msg("%lld b/s against a ceiling of %.0f", (long long)r.bitrate, allowed);
+    assert_true(r.below_target && r.at_ceiling);
+
+    /* Ordinary footage under modern stays AV1. */
+    char ordinary[256], ordinary_out[300];
+    clip(ordinary, sizeof ordinary, "ordinary.mp4", "testsrc2=size=640x360:rate=25:duration=2");
+    snprintf(ordinary_out, sizeof ordinary_out, "%s.modern.mp4", ordinary);
+    codec_result o = transcode(ordinary, modern, ordinary_out);
+    assert_true(strncmp(o.codecs, "av01.", 5) == 0);
+}
+
 /* The ssim640 that is `db` SSIM dB: -10 log10(1 - ssim). */
 static double ssim_at_db(double db)
 {
@@ -168,6 +195,7 @@ int main(void)
         cmocka_unit_test(test_hard_clip_below_target_at_ceiling),
         cmocka_unit_test(test_correction_distrusts_flat_trials),
         cmocka_unit_test(test_far_above_target_relaxed),
+        cmocka_unit_test(test_av1_over_ceiling_falls_back_to_h264),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
