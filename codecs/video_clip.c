@@ -7,6 +7,12 @@
 
 #include "codecs/video_internal.h"
 
+/* The video spent the ceiling: a lower CRF could not have bought more quality. */
+static bool spends_ceiling(const codec_video_settings *s, const video_outcome *o)
+{
+    return o->video_kbps >= VIDEO_CEILING_SHARE * s->maxrate_kbps;
+}
+
 /* The CRF search: predict from samples, encode, then once: correct a miss, or relax an
  * encode far above the target (and go back when the relaxed one falls below it). */
 static int encode_to_target(const codec_job *job, codec_result *result,
@@ -40,7 +46,7 @@ static int encode_to_target(const codec_job *job, codec_result *result,
     if (video_encode_pass(job, crf, true, &outcome, err) != 0)
         return -1;
     result->encodes = 1;
-    bool at_ceiling = outcome.video_kbps >= VIDEO_CEILING_SHARE * s->maxrate_kbps;
+    bool at_ceiling = spends_ceiling(s, &outcome);
     int next = -1;
     if (outcome.ssim < s->target_ssim640 && !at_ceiling)
         next = video_target_correct(s, &prediction, crf, outcome.ssim);
@@ -67,7 +73,7 @@ static int encode_to_target(const codec_job *job, codec_result *result,
     result->ssim = outcome.ssim;
     result->target_ssim = s->target_ssim640;
     result->below_target = outcome.ssim < s->target_ssim640;
-    result->at_ceiling = outcome.video_kbps >= VIDEO_CEILING_SHARE * s->maxrate_kbps ||
+    result->at_ceiling = spends_ceiling(s, &outcome) ||
                          crf <= s->crf_min;
     return 0;
 }
@@ -107,7 +113,7 @@ static int encode_h264_instead(const codec_job *job, bool measure, codec_result 
     facts->encodes++;
     facts->ssim = outcome.ssim;
     facts->below_target = facts->target_ssim > 0 && outcome.ssim < facts->target_ssim;
-    facts->at_ceiling = true;
+    facts->at_ceiling = spends_ceiling(h264, &outcome);
     return 0;
 }
 
